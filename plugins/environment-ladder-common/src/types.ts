@@ -1,0 +1,201 @@
+/*
+ * Wire types of the Environment Ladder API. The backend returns them, the
+ * frontend and the `inspect` command print them; the domain functions in
+ * `./domain` produce them from plain Kubernetes objects.
+ */
+
+/** A digest in canonical form: `sha256:` followed by 64 lowercase hex characters. */
+export type Digest = string;
+
+/** The Kubernetes objects that one rung's clusters return for one entity. */
+export interface RungObjects {
+  pods: unknown[];
+  replicaSets: unknown[];
+  deployments: unknown[];
+  rollouts: unknown[];
+  analysisRuns: unknown[];
+  ingresses: unknown[];
+  horizontalPodAutoscalers: unknown[];
+}
+
+/** One image that a set of pods runs, as read from the pods' container statuses. */
+export interface RunningImage {
+  /** The image reference the pod spec asks for, e.g. `ghcr.io/acme/shop@sha256:…` or `ghcr.io/acme/shop:1.4`. */
+  image: string;
+  /** Whether the spec pins the image by digest (`@sha256:`) rather than by tag. */
+  pinnedByDigest: boolean;
+  /** The digest the runtime actually resolved (`imageID`), or null while it is being pulled. */
+  digest: Digest | null;
+  /** How many pods run this image in the service container. */
+  pods: number;
+  /** How many of those pods are ready. */
+  readyPods: number;
+  /** The earliest time a pod still running this digest started (ISO 8601), if known. */
+  since: string | null;
+}
+
+/** Replica counts of a workload. */
+export interface ReplicaCounts {
+  desired: number;
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+}
+
+/** A Deployment or Rollout with what its pods run. */
+export interface WorkloadStatus {
+  kind: 'Deployment' | 'Rollout';
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** Image references the spec of the service container asks for. */
+  specImages: string[];
+  replicas: ReplicaCounts;
+  /** The images the workload's pods run (service container only). */
+  running: RunningImage[];
+  /** The workload's current revision (`deployment.kubernetes.io/revision` / `rollout.argoproj.io/revision`). */
+  revision: number | null;
+  /** For plain Deployments: progressing / available conditions and surge, in Kubernetes' own words. */
+  deployment?: {
+    progressing: boolean | null;
+    available: boolean | null;
+    maxSurge: string | null;
+    message: string | null;
+  };
+}
+
+/** Phases as Argo Rollouts reports them. */
+export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
+
+/** Phases as Argo Rollouts reports them for an AnalysisRun. */
+export type AnalysisPhase =
+  | 'Pending'
+  | 'Running'
+  | 'Successful'
+  | 'Failed'
+  | 'Error'
+  | 'Inconclusive'
+  | 'Unknown';
+
+/** One metric's result in an AnalysisRun. */
+export interface AnalysisMetricResult {
+  name: string;
+  phase: AnalysisPhase;
+  /** The last measured value, as the provider returned it. */
+  lastValue: string | null;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+  message: string | null;
+}
+
+/** An Argo Rollouts AnalysisRun attached to a rollout. */
+export interface AnalysisRunStatus {
+  name: string;
+  phase: AnalysisPhase;
+  message: string | null;
+  metrics: AnalysisMetricResult[];
+}
+
+/** An image of a rollout with the role(s) its ReplicaSet plays. */
+export interface RolloutImage {
+  image: string;
+  digests: Digest[];
+  roles: Array<'stable' | 'canary' | 'active' | 'preview'>;
+}
+
+/** The state of one Argo Rollouts `Rollout`, as `kubectl argo rollouts get rollout` shows it. */
+export interface RolloutStatus {
+  cluster: string;
+  namespace: string;
+  name: string;
+  strategy: 'Canary' | 'BlueGreen';
+  phase: RolloutPhase;
+  message: string;
+  /** `currentStepIndex/number of steps`, null without steps. */
+  step: string | null;
+  setWeight: number | null;
+  actualWeight: number | null;
+  replicas: ReplicaCounts;
+  images: RolloutImage[];
+  analysisRuns: AnalysisRunStatus[];
+  aborted: boolean;
+}
+
+/** How a rung relates to the rung below it. */
+export type RungComparison =
+  | { relation: 'same' }
+  | { relation: 'behind'; releases: number }
+  | { relation: 'ahead' }
+  | { relation: 'unknown'; reason: string };
+
+/** A broken ladder rule, explained. */
+export interface LadderViolation {
+  rule:
+    | 'tag-not-digest'
+    | 'digest-not-from-rung-below'
+    | 'mixed-digests'
+    | 'rollout-degraded'
+    | 'scale-mismatch'
+    | 'endpoint-mismatch'
+    | 'preview-outlived-pr'
+    | 'preview-uses-production-values';
+  severity: 'error' | 'warning';
+  /** The rung the violation is about. */
+  rung: string;
+  /** A sentence a developer understands. */
+  message: string;
+}
+
+/** The per-rung values a platform owner declares in config (from the company's ladder). */
+export interface DeclaredRungValues {
+  scale?: string;
+  replicas?: { min?: number; max?: number };
+  dependencyTier?: string;
+  endpoints?: string[];
+  featureFlags?: string;
+  secretsSource?: string;
+  rolloutAggressiveness?: string;
+}
+
+/** What the suite observed in a rung, to set next to the declared values. */
+export interface ObservedRungValues {
+  replicas: number | null;
+  autoscaler: { min: number | null; max: number | null } | null;
+  ingressHosts: string[];
+  rolloutStrategy: 'Canary' | 'BlueGreen' | 'Deployment' | null;
+}
+
+/** One rung of the ladder as the API returns it. */
+export interface LadderRung {
+  name: string;
+  title: string;
+  /** False for rungs that are shown but not observed (e.g. `local`). */
+  observed: boolean;
+  /** The digest the rung runs when it runs exactly one, else null. */
+  digest: Digest | null;
+  /** Every digest the rung's pods run. */
+  digests: Digest[];
+  /** Since when the rung's digest has been running (ISO 8601). */
+  since: string | null;
+  replicas: { ready: number; desired: number };
+  workloads: WorkloadStatus[];
+  rollouts: RolloutStatus[];
+  /** Relation to the next observed rung below; null for the lowest observed rung. */
+  comparedToBelow: RungComparison | null;
+  declared: DeclaredRungValues;
+  observedValues: ObservedRungValues | null;
+  violations: LadderViolation[];
+  /** Set when this rung's clusters could not be read; the other rungs still answer. */
+  error: { cluster: string; message: string } | null;
+}
+
+/** The whole ladder of one entity, lowest rung first. */
+export interface Ladder {
+  entityRef: string;
+  rungs: LadderRung[];
+  violations: LadderViolation[];
+  generatedAt: string;
+}
