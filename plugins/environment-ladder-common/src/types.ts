@@ -63,6 +63,19 @@ export interface WorkloadStatus {
     maxSurge: string | null;
     message: string | null;
   };
+  /**
+   * The workload's ReplicaSets that carry a revision, oldest revision first: the image each
+   * pod template asks for and the digests it is known to have run (from its pods, or from
+   * the image when pinned by digest; empty when neither tells). `firstRevision` is the
+   * revision at which that template first rolled out; it is lower than `revision` after a
+   * rollback to it. Used to tell how many releases a rung above is behind.
+   */
+  history?: Array<{
+    revision: number;
+    firstRevision: number;
+    image: string | null;
+    digests: Digest[];
+  }>;
 }
 
 /** Phases as Argo Rollouts reports them. */
@@ -198,4 +211,6 @@ export interface Ladder {
   rungs: LadderRung[];
   violations: LadderViolation[];
   generatedAt: string;
+  /** Set when the entity lacks what the ladder needs to find its workloads; says what to add. */
+  notSetUp?: string;
 }

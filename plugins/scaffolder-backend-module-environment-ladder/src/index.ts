@@ -1,1 +1,6 @@
-export {};
+/**
+ * Scaffolder module for Environment Ladder.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleEnvironmentLadder as default } from './module';

@@ -1,0 +1,18 @@
+import type { RungObjects } from '@environment-ladder/plugin-environment-ladder-common';
+
+/** What to read from one cluster for one entity. */
+export interface ClusterReadRequest {
+  /** The cluster's name in the Kubernetes plugin's configuration. */
+  cluster: string;
+  /** Namespaces to read; empty means all namespaces. */
+  namespaces: string[];
+  /** The entity's label selector, e.g. `backstage.io/kubernetes-id=checkout`. */
+  labelSelector: string;
+  /** Aborts the reads, e.g. when the cluster's timeout has passed. */
+  signal?: AbortSignal;
+}
+
+/** Reads the objects the ladder needs from a cluster the Kubernetes plugin knows. */
+export interface ClusterReader {
+  readObjects(request: ClusterReadRequest): Promise<RungObjects>;
+}

@@ -1,0 +1,3 @@
+export { LadderClient } from './LadderClient';
+export { ladderApiRef } from './types';
+export type { LadderApi } from './types';

@@ -1,0 +1,1 @@
+export { DigestChip, shortDigest } from './DigestChip';

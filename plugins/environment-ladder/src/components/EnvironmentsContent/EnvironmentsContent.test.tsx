@@ -1,0 +1,79 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import type { Entity } from '@backstage/catalog-model';
+import { ladderApiRef, type LadderApi } from '../../api';
+import { ladder } from '../../__fixtures__/ladder';
+import { EnvironmentsContent } from './EnvironmentsContent';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: { type: 'service' },
+};
+
+function renderWith(api: Partial<LadderApi>) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[ladderApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <EnvironmentsContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EnvironmentsContent', () => {
+  it('shows every rung in order with its digest, relation, rollout and violations', async () => {
+    const getLadder = jest.fn().mockResolvedValue(ladder);
+    await renderWith({ getLadder });
+
+    expect(getLadder).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'checkout',
+    });
+    const rungs = screen.getAllByTestId(/^rung-/).map(node => node.dataset.testid);
+    expect(rungs).toEqual(['rung-local', 'rung-dev', 'rung-staging', 'rung-prod', 'rung-dr']);
+
+    expect(within(screen.getByTestId('rung-local')).getByText(/Not observed/)).toBeInTheDocument();
+    const dev = within(screen.getByTestId('rung-dev'));
+    expect(dev.getByTestId('digest-dev')).toHaveTextContent('sha256:222222222222');
+    expect(dev.getByTestId('digest-dev')).toHaveAttribute('data-digest', `sha256:${'2'.repeat(64)}`);
+    expect(dev.getByText(/2\/2 replicas ready · running for 3h/)).toBeInTheDocument();
+
+    const staging = within(screen.getByTestId('rung-staging'));
+    expect(staging.getByText('Behind the rung below by 1 release')).toBeInTheDocument();
+
+    const prod = within(screen.getByTestId('rung-prod'));
+    expect(prod.getAllByTestId('digest-prod')).toHaveLength(2);
+    expect(prod.getByText(/Step 3\/8 · set weight 20% · actual weight 20%/)).toBeInTheDocument();
+    expect(prod.getByText('success-rate: Successful (0.997)')).toBeInTheDocument();
+    expect(prod.getByTestId('violation-digest-not-from-rung-below')).toHaveTextContent(
+      'prod runs a digest that never ran in staging.',
+    );
+
+    expect(within(screen.getByTestId('rung-dr')).getByRole('alert')).toHaveTextContent(
+      "cluster 'dr' did not answer within 5000 ms",
+    );
+  });
+
+  it('tells the user what to add when the entity is not set up', async () => {
+    await renderWith({
+      getLadder: jest.fn().mockResolvedValue({
+        ...ladder,
+        rungs: [],
+        notSetUp: 'Add the annotation backstage.io/kubernetes-id to this entity.',
+      }),
+    });
+    expect(screen.getByText('This entity is not on the ladder yet')).toBeInTheDocument();
+    expect(screen.getByText(/backstage.io\/kubernetes-id/)).toBeInTheDocument();
+  });
+
+  it('shows the error when the ladder cannot be read', async () => {
+    await renderWith({
+      getLadder: jest.fn().mockRejectedValue(new Error('backend is down')),
+    });
+    expect(screen.getAllByText(/backend is down/).length).toBeGreaterThan(0);
+  });
+});

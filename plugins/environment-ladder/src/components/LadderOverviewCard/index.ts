@@ -1,0 +1,1 @@
+export { LadderOverviewCard, summarizeRung } from './LadderOverviewCard';

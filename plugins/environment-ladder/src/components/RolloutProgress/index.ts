@@ -1,0 +1,1 @@
+export { RolloutProgress } from './RolloutProgress';

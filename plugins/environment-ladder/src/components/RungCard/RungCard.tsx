@@ -1,0 +1,163 @@
+import { InfoCard, StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import type {
+  LadderRung,
+  RungComparison,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import { DigestChip } from '../DigestChip';
+import { RolloutProgress } from '../RolloutProgress';
+import { formatAge } from './formatAge';
+
+/** One line saying how a rung relates to the rung below it. */
+export function describeComparison(comparison: RungComparison | null): string | null {
+  if (!comparison) {
+    return null;
+  }
+  switch (comparison.relation) {
+    case 'same':
+      return 'Same digest as the rung below';
+    case 'behind':
+      return `Behind the rung below by ${comparison.releases} release${
+        comparison.releases === 1 ? '' : 's'
+      }`;
+    case 'ahead':
+      return 'Ahead of the rung below';
+    default:
+      return `Unknown relation to the rung below: ${comparison.reason}`;
+  }
+}
+
+function DeclaredVersusObserved(props: { rung: LadderRung }) {
+  const { declared, observedValues } = props.rung;
+  const replicas =
+    observedValues?.autoscaler
+      ? `HPA ${observedValues.autoscaler.min ?? '?'}–${observedValues.autoscaler.max ?? '?'} (${observedValues.replicas ?? '?'} now)`
+      : observedValues?.replicas ?? null;
+  const rows: Array<[string, string | undefined, string | number | null]> = [
+    ['Scale', declared.scale, replicas],
+    ['Endpoints', declared.endpoints?.join(', '), observedValues?.ingressHosts.join(', ') || null],
+    ['Rollout', declared.rolloutAggressiveness, observedValues?.rolloutStrategy ?? null],
+    ['Dependency tier', declared.dependencyTier, null],
+    ['Feature flags', declared.featureFlags, null],
+    ['Secrets', declared.secretsSource, null],
+  ];
+  const shown = rows.filter(([, d, o]) => d !== undefined || o !== null);
+  if (shown.length === 0) {
+    return null;
+  }
+  return (
+    <Table size="small" aria-label="Declared and observed values">
+      <TableHead>
+        <TableRow>
+          <TableCell />
+          <TableCell>Declared</TableCell>
+          <TableCell>Observed</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {shown.map(([label, d, o]) => (
+          <TableRow key={label}>
+            <TableCell component="th" scope="row">
+              {label}
+            </TableCell>
+            <TableCell>{d ?? '—'}</TableCell>
+            <TableCell>{o ?? '—'}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function RungStatus(props: { rung: LadderRung }) {
+  const { rung } = props;
+  if (rung.error || rung.violations.some(v => v.severity === 'error')) {
+    return <StatusError />;
+  }
+  if (rung.violations.length > 0) {
+    return <StatusWarning />;
+  }
+  return rung.observed ? <StatusOK /> : null;
+}
+
+/** Everything the ladder knows about one rung. */
+export function RungCard(props: { rung: LadderRung; now: Date }) {
+  const { rung, now } = props;
+  const age = formatAge(rung.since, now);
+  const comparison = describeComparison(rung.comparedToBelow);
+  return (
+    <InfoCard
+      title={
+        <Box display="flex" alignItems="center">
+          <RungStatus rung={rung} />
+          <span>{rung.title}</span>
+        </Box>
+      }
+      noPadding={false}
+    >
+      <Box data-testid={`rung-${rung.name}`} minHeight={120}>
+        {!rung.observed && (
+          <Typography variant="body2" color="textSecondary">
+            Not observed: this rung runs outside the clusters (for example on
+            a laptop).
+          </Typography>
+        )}
+        {rung.error && (
+          <Typography variant="body2" color="error" role="alert">
+            {rung.error.message}
+          </Typography>
+        )}
+        {rung.observed && !rung.error && (
+          <>
+            {rung.digests.length === 0 && (
+              <Typography variant="body2" color="textSecondary">
+                Nothing of this service runs here.
+              </Typography>
+            )}
+            {rung.digests.map(digest => (
+              <DigestChip
+                key={digest}
+                digest={digest}
+                testId={`digest-${rung.name}`}
+              />
+            ))}
+            {comparison && (
+              <Chip
+                size="small"
+                label={comparison}
+                color={rung.comparedToBelow?.relation === 'same' ? 'primary' : 'default'}
+              />
+            )}
+            <Typography variant="body2">
+              {rung.replicas.ready}/{rung.replicas.desired} replicas ready
+              {age && ` · running for ${age}`}
+            </Typography>
+            {rung.rollouts.map(rollout => (
+              <RolloutProgress key={`${rollout.cluster}/${rollout.namespace}/${rollout.name}`} rollout={rollout} />
+            ))}
+          </>
+        )}
+        {rung.violations.map(violation => (
+          <Typography
+            key={`${violation.rule}-${violation.message}`}
+            variant="body2"
+            color={violation.severity === 'error' ? 'error' : 'textPrimary'}
+            data-testid={`violation-${violation.rule}`}
+          >
+            ⚑ {violation.message}
+          </Typography>
+        ))}
+        <Box mt={1}>
+          <DeclaredVersusObserved rung={rung} />
+        </Box>
+      </Box>
+    </InfoCard>
+  );
+}

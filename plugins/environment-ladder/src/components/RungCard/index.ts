@@ -1,0 +1,1 @@
+export { RungCard, describeComparison } from './RungCard';

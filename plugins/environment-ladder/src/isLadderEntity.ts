@@ -1,0 +1,9 @@
+import type { Entity } from '@backstage/catalog-model';
+
+/** The ladder belongs on services: components of type `service`. */
+export function isLadderEntity(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+    (entity.spec as { type?: unknown } | undefined)?.type === 'service'
+  );
+}

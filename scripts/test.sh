@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to the whole test suite: type check, lint,
+# unit and integration tests (SQLite, and PostgreSQL and Redis where this
+# machine has them), and the browser test against the running demo.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+set -e
+. "$ROOT/scripts/bootstrap.sh"
+. "$ROOT/scripts/services.sh"
+set +e
+cd "$ROOT"
+
+LOG_DIR="$ROOT/node_modules/.cache/test-logs"
+mkdir -p "$LOG_DIR"
+failed_steps=()
+step() {
+  local name="$1"; shift
+  echo
+  echo "=== $name: $*"
+  if "$@" 2>&1 | tee "$LOG_DIR/$name.log"; then
+    echo "=== $name: ok"
+  else
+    echo "=== $name: FAILED"
+    failed_steps+=("$name")
+  fi
+}
+
+step typecheck yarn tsc
+step lint yarn lint:all
+step unit env CI=true yarn test --ci
+step browser yarn test:e2e
+
+# One closing line in the plain form, counting test cases across runners.
+passed=0; failed=0; skipped=0
+read -r p f s < <(node "$ROOT/scripts/count-tests.js" "$LOG_DIR/unit.log" "$LOG_DIR/browser.log")
+passed=$p; failed=$f; skipped=$s
+echo
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ ${#failed_steps[@]} -eq 0 ]
