@@ -1,0 +1,195 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  startFixtureClusters,
+  type FixtureClusters,
+} from '@environment-ladder/fixture-cluster';
+import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
+import fs from 'fs';
+import path from 'path';
+import request from 'supertest';
+import { environmentLadderPlugin } from './plugin';
+
+/**
+ * The production code path end to end: our plugin reads the demo's fixture
+ * clusters through the real Kubernetes backend's proxy, configured exactly
+ * as in app-config.yaml but on ephemeral ports.
+ */
+const EXAMPLES = path.resolve(__dirname, '../../../examples/clusters');
+const expected = JSON.parse(
+  fs.readFileSync(path.join(EXAMPLES, 'expected.json'), 'utf8'),
+);
+const CLUSTERS = ['dev', 'previews', 'staging', 'prod'];
+const TOKEN = 'fixture-token';
+
+const service = (name: string, annotations: Record<string, string> = {
+  'backstage.io/kubernetes-id': name,
+}): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
+});
+
+describe('environment-ladder backend', () => {
+  let fixtures: FixtureClusters;
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+
+  beforeAll(async () => {
+    fixtures = await startFixtureClusters({
+      clusters: CLUSTERS.map(name => ({
+        name,
+        port: 0,
+        dir: path.join(EXAMPLES, name),
+        token: TOKEN,
+      })),
+    });
+    const url = (name: string) =>
+      fixtures.clusters.find(c => c.name === name)!.url;
+    ({ server } = await startTestBackend({
+      features: [
+        environmentLadderPlugin,
+        import('@backstage/plugin-kubernetes-backend'),
+        catalogServiceMock.factory({
+          entities: [
+            service('checkout'),
+            service('payments'),
+            service('inventory'),
+            service('storefront-docs', {}),
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              serviceLocatorMethods: [{ type: 'multiTenant' }],
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: CLUSTERS.map(name => ({
+                    name,
+                    url: url(name),
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: TOKEN,
+                    skipTLSVerify: true,
+                    skipMetricsLookup: true,
+                  })),
+                },
+              ],
+            },
+            environmentLadder: {
+              clusterTimeout: { seconds: 2 },
+              rungs: [
+                { name: 'local', title: 'Local' },
+                { name: 'dev', title: 'Dev', clusters: ['dev'] },
+                { name: 'staging', title: 'Staging', clusters: ['staging'] },
+                { name: 'prod', title: 'Prod', clusters: ['prod'] },
+              ],
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  afterEach(() => {
+    for (const name of CLUSTERS) fixtures.setFault(name, 'none');
+  });
+
+  afterAll(async () => {
+    await fixtures?.close();
+  });
+
+  const getLadder = (name: string) =>
+    request(server)
+      .get(`/api/environment-ladder/entities/component/default/${name}/ladder`)
+      .set('Authorization', mockCredentials.user.header());
+
+  it.each(['checkout', 'payments', 'inventory'])(
+    'shows for %s the digests the fixture pods run in each rung',
+    async name => {
+      const response = await getLadder(name);
+      expect(response.status).toBe(200);
+      const ladder: Ladder = response.body;
+      expect(ladder.entityRef).toBe(`component:default/${name}`);
+      expect(ladder.rungs.map(r => r.name)).toEqual(['local', 'dev', 'staging', 'prod']);
+      expect(ladder.rungs[0]).toMatchObject({ observed: false, digests: [], error: null });
+      for (const rung of ladder.rungs.slice(1)) {
+        expect(rung.error).toBeNull();
+        expect([...rung.digests].sort()).toEqual(
+          [...expected[name][rung.name].digests].sort(),
+        );
+      }
+    },
+  );
+
+  it('tells what is missing for an entity without the Kubernetes annotations', async () => {
+    const response = await getLadder('storefront-docs');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      entityRef: 'component:default/storefront-docs',
+      rungs: [],
+      violations: [],
+      generatedAt: expect.any(String),
+      notSetUp:
+        'Add the annotation backstage.io/kubernetes-id (or backstage.io/kubernetes-label-selector) to this entity so that the ladder can find its workloads.',
+    });
+  });
+
+  it('answers 404 for an entity the catalog does not have (or the caller cannot see)', async () => {
+    const response = await getLadder('nope');
+    expect(response.status).toBe(404);
+    expect(response.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message: 'No entity component:default/nope in the catalog',
+    });
+  });
+
+  it('answers 401 without credentials', async () => {
+    const response = await request(server).get(
+      '/api/environment-ladder/entities/component/default/checkout/ladder',
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it.each([
+    ['a kind with a dot', 'comp.onent/default/checkout', 'kind'],
+    ['an upper-case namespace', 'component/Default/checkout', 'namespace'],
+    ['a name with a space', 'component/default/check%20out', 'name'],
+    ['a huge name', `component/default/${'a'.repeat(300)}`, 'name'],
+  ])('answers 400 for %s', async (_case, ref, parameter) => {
+    const response = await request(server)
+      .get(`/api/environment-ladder/entities/${ref}/ladder`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      name: 'InputError',
+      message: `Invalid entity reference: '${parameter}' is not a valid catalog ${parameter}`,
+    });
+  });
+
+  it.each([
+    ['500', /cluster 'prod' answered 500/],
+    ['401', /cluster 'prod' answered 401/],
+    ['malformed', /cluster 'prod' returned a malformed answer/],
+    ['timeout', /cluster 'prod' did not answer within 2000 ms/],
+  ] as const)(
+    'keeps the other rungs when prod fails with %s',
+    async (fault, message) => {
+      fixtures.setFault('prod', fault);
+      const response = await getLadder('checkout');
+      expect(response.status).toBe(200);
+      const ladder: Ladder = response.body;
+      const prod = ladder.rungs.find(r => r.name === 'prod')!;
+      expect(prod.error).toEqual({ cluster: 'prod', message: expect.stringMatching(message) });
+      expect(JSON.stringify(prod.error)).not.toContain(TOKEN);
+      const staging = ladder.rungs.find(r => r.name === 'staging')!;
+      expect(staging.error).toBeNull();
+      expect(staging.digests).toEqual(expected.checkout.staging.digests);
+    },
+  );
+});
