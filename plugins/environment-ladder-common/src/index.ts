@@ -1,1 +1,2 @@
-export {};
+export * from './domain';
+export * from './types';

@@ -1,0 +1,9 @@
+export { buildLadder } from './buildLadder';
+export { compareRungs } from './compareRungs';
+export { findRungViolations } from './findRungViolations';
+export { getAnalysisRunStatus } from './getAnalysisRunStatus';
+export { getRolloutStatus } from './getRolloutStatus';
+export { isPinnedByDigest } from './isPinnedByDigest';
+export { observeRungValues } from './observeRungValues';
+export { observeWorkloads } from './observeWorkloads';
+export { parseImageDigest } from './parseImageDigest';
