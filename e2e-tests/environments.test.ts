@@ -49,13 +49,14 @@ test.beforeEach(async ({ page, request }) => {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
-  await expect(page.getByRole('navigation', { name: 'sidebar nav' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'BitVault Catalog' })).toBeVisible();
 });
 
 for (const service of ['checkout', 'payments', 'inventory']) {
   test(`the Environments tab of ${service} shows the digest each rung runs`, async ({
     page,
   }) => {
+    await page.setViewportSize({ width: 1600, height: 1000 });
     await page.goto(`/catalog/default/component/${service}/environments`);
     for (const rung of RUNGS) {
       const card = page.getByTestId(`rung-${rung}`);
@@ -69,7 +70,6 @@ for (const service of ['checkout', 'payments', 'inventory']) {
       expect(got.sort()).toEqual([...want].sort());
     }
     await expect(page.getByTestId('rung-local')).toContainText('Not observed');
-    await page.setViewportSize({ width: 1600, height: 1000 });
     await page.screenshot({
       path: path.join(ROOT, `docs/screenshots/environments-${service}.png`),
       fullPage: true,

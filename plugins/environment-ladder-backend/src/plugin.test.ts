@@ -13,6 +13,7 @@ import type { Ladder } from '@environment-ladder/plugin-environment-ladder-commo
 import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { environmentLadderPlugin } from './plugin';
 
 /**
@@ -54,7 +55,11 @@ describe('environment-ladder backend', () => {
     ({ server } = await startTestBackend({
       features: [
         environmentLadderPlugin,
-        import('@backstage/plugin-kubernetes-backend'),
+        kubernetesPlugin,
+        // Requests without a token are anonymous, as in a real backend.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         catalogServiceMock.factory({
           entities: [
             service('checkout'),
@@ -66,7 +71,7 @@ describe('environment-ladder backend', () => {
         mockServices.rootConfig.factory({
           data: {
             kubernetes: {
-              serviceLocatorMethods: [{ type: 'multiTenant' }],
+              serviceLocatorMethod: { type: 'multiTenant' },
               clusterLocatorMethods: [
                 {
                   type: 'config',
@@ -94,6 +99,9 @@ describe('environment-ladder backend', () => {
         }),
       ],
     }));
+    // The Kubernetes backend loads its client library on the first proxied
+    // request; warm it up so the cluster timeout measures clusters only.
+    await getLadder('checkout');
   });
 
   afterEach(() => {

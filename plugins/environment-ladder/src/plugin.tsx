@@ -26,7 +26,6 @@ const environmentsContent = EntityContentBlueprint.make({
   params: {
     path: '/environments',
     title: 'Environments',
-    group: 'deployment',
     filter: isLadderEntity,
     loader: () =>
       import('./components/EnvironmentsContent').then(m => (

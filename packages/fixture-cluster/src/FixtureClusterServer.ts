@@ -1,0 +1,528 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ObjectStore } from './ObjectStore';
+import { parseResourcePath, routeRequest, RouteResponse } from './routes';
+import { failureStatus } from './status';
+import { FAULT_MODES, FaultMode, FixtureClusterStats } from './types';
+
+/** The longest a `timeout` fault holds a request before closing it. */
+export const MAX_TIMEOUT_FAULT_MS = 120_000;
+
+/** Where the admin API lives on every cluster's port. */
+export const ADMIN_PREFIX = '/_fixture';
+
+/** Options of one {@link FixtureClusterServer}. */
+export interface FixtureClusterServerOptions {
+  name: string;
+  store: ObjectStore;
+  host: string;
+  port: number;
+  fault?: FaultMode;
+  latencyMs?: number;
+  token?: string;
+  timeoutFaultMaxMs?: number;
+}
+
+/** Whether a value is one of the fault modes. */
+export function isFaultMode(value: unknown): value is FaultMode {
+  return typeof value === 'string' && (FAULT_MODES as string[]).includes(value);
+}
+
+/** Checks a latency value, throwing a message that names what is wrong. */
+export function validateLatency(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(
+      `latencyMs must be a number of milliseconds >= 0, got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return value;
+}
+
+/** The identity a real cluster would report for the Backstage service account. */
+const FORBIDDEN_USER = 'system:serviceaccount:backstage:backstage';
+
+function forbiddenMessage(pathname: string): string {
+  const request = parseResourcePath(pathname.split('/').filter(Boolean));
+  if (!request) {
+    return `forbidden: User "${FORBIDDEN_USER}" cannot get path "${pathname}"`;
+  }
+  let verb = request.name ? 'get' : 'list';
+  if (request.watch) {
+    verb = 'watch';
+  }
+  const resource = request.group
+    ? `${request.plural}.${request.group}`
+    : request.plural;
+  const target = request.name ? `${resource} "${request.name}"` : resource;
+  const scope = request.namespace
+    ? `in the namespace "${request.namespace}"`
+    : 'at the cluster scope';
+  return `${target} is forbidden: User "${FORBIDDEN_USER}" cannot ${verb} resource "${request.plural}" in API group "${request.group}" ${scope}`;
+}
+
+/** Whether the client accepts JSON (the only representation served). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept || !accept.trim()) {
+    return true;
+  }
+  return accept.split(',').some(range => {
+    const [type, ...params] = range.split(';').map(p => p.trim().toLowerCase());
+    if (
+      type !== 'application/json' &&
+      type !== 'application/*' &&
+      type !== '*/*'
+    ) {
+      return false;
+    }
+    // `as=Table` or `as=APIGroupDiscoveryList` ask for another object; a client
+    // that sends those also lists plain JSON as the fallback.
+    return !params.some(p => p.startsWith('as='));
+  });
+}
+
+function readBody(
+  req: http.IncomingMessage,
+  limit = 64 * 1024,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * One fixture cluster: an HTTP server on its own port that answers the
+ * read-only part of the Kubernetes API from an {@link ObjectStore}, plus the
+ * admin API under `/_fixture` that switches faults and latency and reports
+ * request counts.
+ */
+export class FixtureClusterServer {
+  readonly name: string;
+  private readonly store: ObjectStore;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly token?: string;
+  private readonly timeoutFaultMs: number;
+  private readonly server: http.Server;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private faultMode: FaultMode;
+  private latency: number;
+  private counts: FixtureClusterStats;
+  private boundPort = 0;
+  private closed = false;
+
+  constructor(options: FixtureClusterServerOptions) {
+    this.name = options.name;
+    this.store = options.store;
+    this.host = options.host;
+    this.requestedPort = options.port;
+    this.token = options.token;
+    this.timeoutFaultMs = Math.min(
+      options.timeoutFaultMaxMs ?? MAX_TIMEOUT_FAULT_MS,
+      MAX_TIMEOUT_FAULT_MS,
+    );
+    this.faultMode = options.fault ?? 'none';
+    this.latency = options.latencyMs ?? 0;
+    this.counts = FixtureClusterServer.emptyStats();
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(error => {
+        if (!res.headersSent && !res.destroyed) {
+          this.sendJson(
+            req,
+            res,
+            500,
+            failureStatus(500, 'InternalError', String(error)),
+          );
+        } else {
+          res.destroy();
+        }
+      });
+    });
+    // Faults hold requests on purpose; the server itself must not cut them.
+    this.server.requestTimeout = 0;
+  }
+
+  private static emptyStats(): FixtureClusterStats {
+    return { total: 0, byPath: {}, since: new Date().toISOString() };
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(
+          new Error(
+            `Cannot start fixture cluster '${this.name}' on ${this.host}:${this.requestedPort}: ${error.message}`,
+          ),
+        );
+      };
+      this.server.once('error', onError);
+      this.server.listen(this.requestedPort, this.host, () => {
+        this.server.removeListener('error', onError);
+        this.boundPort = (this.server.address() as AddressInfo).port;
+        resolve(this.boundPort);
+      });
+    });
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get url(): string {
+    return `http://${this.host}:${this.boundPort}`;
+  }
+
+  get objectCount(): number {
+    return this.store.size;
+  }
+
+  get fault(): FaultMode {
+    return this.faultMode;
+  }
+
+  set fault(fault: FaultMode) {
+    if (!isFaultMode(fault)) {
+      throw new Error(
+        `fault must be one of ${FAULT_MODES.join(', ')}, got ${JSON.stringify(
+          fault,
+        )}`,
+      );
+    }
+    this.faultMode = fault;
+  }
+
+  get latencyMs(): number {
+    return this.latency;
+  }
+
+  set latencyMs(value: number) {
+    this.latency = validateLatency(value);
+  }
+
+  stats(): FixtureClusterStats {
+    return structuredClone(this.counts);
+  }
+
+  resetStats() {
+    this.counts = FixtureClusterServer.emptyStats();
+  }
+
+  /** Stops listening and drops every open connection, held ones included. */
+  close(): Promise<void> {
+    if (this.closed) {
+      return Promise.resolve();
+    }
+    this.closed = true;
+    for (const timer of this.timers) {
+      clearTimeout(timer);
+    }
+    this.timers.clear();
+    return new Promise(resolve => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private setTimer(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clearTimer(timer: NodeJS.Timeout) {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://fixture.invalid');
+    const pathname = url.pathname;
+
+    if (pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+      await this.handleAdmin(req, res, pathname);
+      return;
+    }
+
+    this.counts.total += 1;
+    this.counts.byPath[pathname] = (this.counts.byPath[pathname] ?? 0) + 1;
+
+    if (this.latency > 0) {
+      const delay = this.latency;
+      await new Promise<void>(resolve => {
+        const timer = this.setTimer(delay, resolve);
+        res.once('close', () => {
+          this.clearTimer(timer);
+          resolve();
+        });
+      });
+      if (res.destroyed || res.writableEnded) {
+        return;
+      }
+    }
+
+    const fault = this.faultMode;
+    if (fault === 'timeout') {
+      // Accept the request and never answer; drop the connection at the cap
+      // so that nothing leaks when the client never gives up.
+      const timer = this.setTimer(this.timeoutFaultMs, () => {
+        req.socket.destroy();
+      });
+      res.once('close', () => this.clearTimer(timer));
+      return;
+    }
+    if (fault === '500') {
+      this.sendJson(
+        req,
+        res,
+        500,
+        failureStatus(
+          500,
+          'InternalError',
+          'an error on the server ("fixture-cluster: injected fault 500") has prevented the request from succeeding',
+          {
+            causes: [
+              {
+                reason: 'UnexpectedServerResponse',
+                message: 'fixture-cluster: injected fault 500',
+              },
+            ],
+          },
+        ),
+      );
+      return;
+    }
+    if (fault === '401') {
+      this.sendJson(
+        req,
+        res,
+        401,
+        failureStatus(401, 'Unauthorized', 'Unauthorized'),
+      );
+      return;
+    }
+    if (fault === '403') {
+      const request = parseResourcePath(pathname.split('/').filter(Boolean));
+      this.sendJson(
+        req,
+        res,
+        403,
+        failureStatus(403, 'Forbidden', forbiddenMessage(pathname), {
+          ...(request?.name ? { name: request.name } : {}),
+          ...(request?.group ? { group: request.group } : {}),
+          ...(request ? { kind: request.plural } : {}),
+        }),
+      );
+      return;
+    }
+
+    const response = this.answer(req, url);
+    if (fault === 'malformed') {
+      const text =
+        typeof response.body === 'string'
+          ? response.body
+          : JSON.stringify(response.body);
+      // Cut mid-document: the status line and headers look fine, the body does not parse.
+      const truncated = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+      this.send(req, res, 200, truncated, 'application/json');
+      return;
+    }
+    if (typeof response.body === 'string') {
+      this.send(
+        req,
+        res,
+        response.code,
+        response.body,
+        response.contentType ?? 'text/plain',
+      );
+    } else {
+      this.sendJson(req, res, response.code, response.body);
+    }
+  }
+
+  private answer(req: http.IncomingMessage, url: URL): RouteResponse {
+    if (this.token !== undefined) {
+      const auth = req.headers.authorization;
+      if (auth !== `Bearer ${this.token}`) {
+        return {
+          code: 401,
+          body: failureStatus(401, 'Unauthorized', 'Unauthorized'),
+        };
+      }
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return {
+        code: 405,
+        body: failureStatus(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource: the fixture cluster is read-only (${req.method} refused)`,
+        ),
+      };
+    }
+    const isLog = url.pathname.endsWith('/log');
+    if (!isLog && !acceptsJson(req.headers.accept)) {
+      return {
+        code: 406,
+        body: failureStatus(
+          406,
+          'NotAcceptable',
+          'only the following media types are accepted: application/json',
+        ),
+      };
+    }
+    return routeRequest(
+      this.store,
+      url.pathname,
+      url.searchParams,
+      `${this.host}:${this.boundPort}`,
+    );
+  }
+
+  private async handleAdmin(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    pathname: string,
+  ) {
+    const sub = pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
+    if (sub === '/faults') {
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        this.sendJson(req, res, 200, {
+          fault: this.faultMode,
+          latencyMs: this.latency,
+        });
+        return;
+      }
+      if (req.method === 'PUT') {
+        let body: unknown;
+        try {
+          const text = await readBody(req);
+          body = JSON.parse(text);
+        } catch (error) {
+          this.sendJson(req, res, 400, {
+            error: `body must be JSON: ${String(error)}`,
+          });
+          return;
+        }
+        if (!body || typeof body !== 'object' || Array.isArray(body)) {
+          this.sendJson(req, res, 400, {
+            error: 'body must be a JSON object {fault, latencyMs}',
+          });
+          return;
+        }
+        const { fault, latencyMs } = body as {
+          fault?: unknown;
+          latencyMs?: unknown;
+        };
+        if (fault !== undefined && !isFaultMode(fault)) {
+          this.sendJson(req, res, 400, {
+            error: `fault must be one of ${FAULT_MODES.join(
+              ', ',
+            )}, got ${JSON.stringify(fault)}`,
+          });
+          return;
+        }
+        try {
+          if (latencyMs !== undefined) {
+            validateLatency(latencyMs);
+          }
+        } catch (error) {
+          this.sendJson(req, res, 400, { error: (error as Error).message });
+          return;
+        }
+        if (fault !== undefined) {
+          this.faultMode = fault;
+        }
+        if (latencyMs !== undefined) {
+          this.latency = latencyMs as number;
+        }
+        this.sendJson(req, res, 200, {
+          fault: this.faultMode,
+          latencyMs: this.latency,
+        });
+        return;
+      }
+      this.sendJson(
+        req,
+        res,
+        405,
+        { error: `${req.method} not allowed; use GET or PUT` },
+        'GET, HEAD, PUT',
+      );
+      return;
+    }
+    if (sub === '/stats') {
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        this.sendJson(req, res, 200, this.stats());
+        return;
+      }
+      if (req.method === 'DELETE') {
+        this.resetStats();
+        this.sendJson(req, res, 200, this.stats());
+        return;
+      }
+      this.sendJson(
+        req,
+        res,
+        405,
+        { error: `${req.method} not allowed; use GET or DELETE` },
+        'GET, HEAD, DELETE',
+      );
+      return;
+    }
+    this.sendJson(req, res, 404, {
+      error: `unknown admin path ${pathname}; use ${ADMIN_PREFIX}/faults or ${ADMIN_PREFIX}/stats`,
+    });
+  }
+
+  private sendJson(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    code: number,
+    body: unknown,
+    allow?: string,
+  ) {
+    if (allow) {
+      res.setHeader('Allow', allow);
+    } else if (code === 405) {
+      res.setHeader('Allow', 'GET, HEAD');
+    }
+    this.send(req, res, code, JSON.stringify(body), 'application/json');
+  }
+
+  private send(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    code: number,
+    text: string,
+    contentType: string,
+  ) {
+    if (res.destroyed || res.writableEnded) {
+      return;
+    }
+    const buffer = Buffer.from(text, 'utf8');
+    res.writeHead(code, {
+      'Content-Type': contentType,
+      'Content-Length': buffer.length,
+      'Cache-Control': 'no-cache, private',
+      'X-Fixture-Cluster': this.name,
+    });
+    res.end(req.method === 'HEAD' ? undefined : buffer);
+  }
+}

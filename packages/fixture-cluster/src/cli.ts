@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { readFixtureClustersConfig } from './config';
+import { startFixtureClusters } from './startFixtureClusters';
+
+/** Environment variable that shifts every configured port, like `--port-offset`. */
+export const PORT_OFFSET_ENV = 'FIXTURE_CLUSTER_PORT_OFFSET';
+/** Environment variable naming the clusters file, like `--config`. */
+export const CONFIG_ENV = 'FIXTURE_CLUSTER_CONFIG';
+
+// This package runs from its sources (bin/fixture-cluster), never from a
+// build, so __dirname is src/ and the examples are three levels up.
+const DEFAULT_CONFIG = path.resolve(
+  // eslint-disable-next-line no-restricted-syntax
+  __dirname,
+  '../../../examples/clusters/clusters.yaml',
+);
+
+const USAGE = `Usage: fixture-cluster [--config <clusters.yaml>] [--port-offset <n>]
+
+Serves read-only Kubernetes API fixtures, one port per cluster, on 127.0.0.1.
+Demo and test infrastructure: not for production.
+
+  --config <file>      clusters file (default: $${CONFIG_ENV} or ${
+  path.relative(process.cwd(), DEFAULT_CONFIG) || DEFAULT_CONFIG
+})
+  --port-offset <n>    add n to every configured port (default: $${PORT_OFFSET_ENV} or 0)
+  --help               show this text
+`;
+
+interface CliArgs {
+  config: string;
+  portOffset: number;
+  help: boolean;
+}
+
+/** Parses the command line; throws with a message for bad arguments. */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
+  const args: CliArgs = {
+    config: env[CONFIG_ENV] || DEFAULT_CONFIG,
+    portOffset: 0,
+    help: false,
+  };
+  let offset: string | undefined = env[PORT_OFFSET_ENV];
+  let offsetSource = PORT_OFFSET_ENV;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) {
+        return inline;
+      }
+      const next = argv[++i];
+      if (next === undefined) {
+        throw new Error(`${flag} needs a value`);
+      }
+      return next;
+    };
+    if (flag === '--config' || flag === '-c') {
+      args.config = value();
+    } else if (flag === '--port-offset') {
+      offset = value();
+      offsetSource = '--port-offset';
+    } else if (flag === '--help' || flag === '-h') {
+      args.help = true;
+    } else {
+      throw new Error(`Unknown argument ${arg}`);
+    }
+  }
+  if (offset !== undefined && offset !== '') {
+    if (!/^-?\d+$/.test(offset)) {
+      throw new Error(`${offsetSource} must be an integer, got '${offset}'`);
+    }
+    args.portOffset = Number(offset);
+  }
+  return args;
+}
+
+/** Runs the command line; resolves once the clusters listen. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv) {
+  const args = parseArgs(argv, env);
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = readFixtureClustersConfig(args.config);
+  let running;
+  try {
+    running = await startFixtureClusters({
+      clusters: config.clusters,
+      baseDir: config.baseDir,
+      portOffset: args.portOffset,
+    });
+  } catch (error) {
+    throw new Error(`${args.config}: ${(error as Error).message}`);
+  }
+  process.stdout.write(
+    `fixture-cluster: demo and test infrastructure, serving ${running.clusters.length} read-only clusters from ${args.config}\n`,
+  );
+  for (const c of running.clusters) {
+    const cfg = config.clusters.find(x => x.name === c.name)!;
+    const extras = [
+      cfg.fault && cfg.fault !== 'none' ? `fault=${cfg.fault}` : undefined,
+      cfg.latencyMs ? `latencyMs=${cfg.latencyMs}` : undefined,
+    ].filter(Boolean);
+    process.stdout.write(
+      `  ${c.name.padEnd(10)} ${c.url}  ${c.objects} objects${
+        extras.length ? `  (${extras.join(', ')})` : ''
+      }\n`,
+    );
+  }
+  process.stdout.write(
+    'Admin API on each port: GET/PUT /_fixture/faults, GET/DELETE /_fixture/stats. Ctrl-C stops.\n',
+  );
+  const stop = () => {
+    running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** Entry point of `bin/fixture-cluster`: runs {@link main} and exits 1 on error. */
+export function run() {
+  main(process.argv.slice(2), process.env).catch(error => {
+    process.stderr.write(`fixture-cluster: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,376 @@
+import type { Ladder, LadderRung } from '../types';
+import { isCanonicalDigest } from './isCanonicalDigest';
+import { quoteValue, rungLabel, shortDigest } from './internal';
+import { isPromotionInFlight } from './promotionStates';
+import type { RuleVerdict } from './types';
+
+/** How a promotion into a rung is gated, as the platform owner configured it. */
+export interface PromotionGate {
+  type: 'auto-merge' | 'review' | 'review-and-approval';
+  canaryAnalysis: boolean;
+}
+
+/** Why a promotion request is refused; the router maps input → 400, conflict → 409, precondition → 422. */
+export interface PromotionRefusal {
+  rule: string;
+  message: string;
+  kind: 'input' | 'conflict' | 'precondition';
+}
+
+/** What {@link checkPromotionRules} concluded. */
+export interface PromotionRulesResult {
+  /** Every rule that could be checked, in the order a reader follows them. */
+  verdicts: RuleVerdict[];
+  /** The next observed, non-preview rung below the target; null when there is none. */
+  sourceEnvironment: string | null;
+  /** The digest to promote (as given, or defaulted from the source rung); null when unknown. */
+  digest: string | null;
+  /** The target rung's gate; null when the target is unknown. */
+  gate: PromotionGate | null;
+  /** The most important broken rule, or null when the promotion may go ahead. */
+  refusal: PromotionRefusal | null;
+}
+
+const KIND_ORDER: Array<PromotionRefusal['kind']> = [
+  'input',
+  'conflict',
+  'precondition',
+];
+
+/**
+ * Checks a promotion request against the ladder's rules, each explained in a verdict.
+ *
+ * @remarks
+ * Rules, in order:
+ * - `target-is-known`: the target is a configured rung of the ladder, and not a preview
+ *   rung (previews come from pull requests).
+ * - `target-is-observed`: the suite reads the target rung's clusters, so the promotion can
+ *   be followed until it runs verified.
+ * - `target-is-not-lowest`: builds enter the ladder at the lowest observed rung; nothing is
+ *   promoted into it.
+ * - `source-is-next-rung`: the source is the next observed rung below the target (one rung
+ *   at a time); preview rungs are never a source and are skipped.
+ * - `digest-is-canonical`: the digest (given, or defaulted to the one digest the source
+ *   runs) is `sha256:` + 64 lowercase hex.
+ * - `source-runs-digest-healthy`: the source rung could be read, runs exactly that digest,
+ *   has all its replicas ready, and no rollout of it is aborted or Degraded.
+ * - `target-does-not-run-digest`: the target could be read and does not already run it.
+ * - `no-promotion-in-flight`: no promotion to the same target is requested, open, merged or
+ *   running for the entity (`inFlight` holds the entity's promotions).
+ * - `gate`: always passes; says what the target's gate will ask for.
+ *
+ * Rules that depend on an unknown target or digest are left out. The refusal is the
+ * first failed rule of the most important kind: input, then conflict, then precondition.
+ */
+export function checkPromotionRules(input: {
+  ladder: Ladder;
+  request: { targetEnvironment: string; digest?: string };
+  rungs: Array<{ name: string; gate: PromotionGate; preview?: boolean }>;
+  inFlight: Array<{
+    targetEnvironment: string;
+    state: string;
+    id?: string;
+    digest?: string;
+  }>;
+}): PromotionRulesResult {
+  const { ladder, request, rungs, inFlight } = input;
+  const verdicts: RuleVerdict[] = [];
+  const failures: PromotionRefusal[] = [];
+  const pass = (rule: string, message: string) =>
+    verdicts.push({ rule, passed: true, message });
+  const fail = (
+    rule: string,
+    message: string,
+    kind: PromotionRefusal['kind'],
+  ) => {
+    verdicts.push({ rule, passed: false, message });
+    failures.push({ rule, message, kind });
+  };
+  const finish = (
+    sourceEnvironment: string | null,
+    digest: string | null,
+    gate: PromotionGate | null,
+  ): PromotionRulesResult => {
+    const refusal =
+      KIND_ORDER.map(kind => failures.find(f => f.kind === kind)).find(
+        Boolean,
+      ) ?? null;
+    return { verdicts, sourceEnvironment, digest, gate, refusal };
+  };
+
+  const isPreview = (name: string) =>
+    rungs.some(rung => rung.name === name && rung.preview === true);
+  const requestedDigest =
+    request.digest === undefined || request.digest === null || request.digest === ''
+      ? undefined
+      : request.digest;
+  const checkGivenDigest = () => {
+    if (requestedDigest === undefined) return undefined;
+    if (!isCanonicalDigest(requestedDigest)) {
+      fail(
+        'digest-is-canonical',
+        `${quoteValue(requestedDigest)} is not a digest in canonical form: sha256: followed by 64 lowercase hex characters (a tag, a short digest, upper case or another algorithm is refused)`,
+        'input',
+      );
+      return null;
+    }
+    pass(
+      'digest-is-canonical',
+      `${shortDigest(requestedDigest)} is a digest in canonical form`,
+    );
+    return requestedDigest;
+  };
+
+  // target-is-known
+  const targetName = request.targetEnvironment;
+  const targetConfig = rungs.find(rung => rung.name === targetName);
+  const targetIndex = ladder.rungs.findIndex(rung => rung.name === targetName);
+  if (!targetConfig || targetIndex < 0) {
+    fail(
+      'target-is-known',
+      `${quoteValue(targetName)} is not a rung of the ladder (rungs: ${
+        ladder.rungs.map(rung => rung.name).join(', ') || 'none'
+      })`,
+      'input',
+    );
+    checkGivenDigest();
+    return finish(null, null, null);
+  }
+  const target = ladder.rungs[targetIndex];
+  const targetLabel = rungLabel(target);
+  if (targetConfig.preview) {
+    fail(
+      'target-is-known',
+      `${targetLabel} is a preview rung: previews are created by pull requests, never by a promotion`,
+      'input',
+    );
+    checkGivenDigest();
+    return finish(null, null, targetConfig.gate);
+  }
+  pass('target-is-known', `${targetLabel} is a rung of the ladder`);
+
+  // target-is-observed, target-is-not-lowest, source-is-next-rung
+  let source: LadderRung | null = null;
+  if (!target.observed) {
+    fail(
+      'target-is-observed',
+      `${targetLabel} is not observed by the suite (no clusters configured), so a promotion into it could never be verified`,
+      'input',
+    );
+  } else {
+    pass(
+      'target-is-observed',
+      `${targetLabel} is observed, so the promotion can be followed until it runs verified`,
+    );
+    for (let index = targetIndex - 1; index >= 0; index--) {
+      const candidate = ladder.rungs[index];
+      if (candidate.observed && !isPreview(candidate.name)) {
+        source = candidate;
+        break;
+      }
+    }
+    if (!source) {
+      fail(
+        'target-is-not-lowest',
+        `${targetLabel} is the lowest observed rung: builds enter the ladder there, nothing is promoted into it`,
+        'input',
+      );
+    } else {
+      pass(
+        'target-is-not-lowest',
+        `${targetLabel} is not the lowest observed rung`,
+      );
+      const skipped = ladder.rungs
+        .slice(ladder.rungs.indexOf(source) + 1, targetIndex)
+        .filter(rung => isPreview(rung.name));
+      pass(
+        'source-is-next-rung',
+        `Promotes from ${rungLabel(source)}, the next rung below ${targetLabel} (one rung at a time${
+          skipped.length
+            ? `; the preview rung ${skipped
+                .map(rungLabel)
+                .join(', ')} is never a source`
+            : ''
+        })`,
+      );
+    }
+  }
+
+  // digest-is-canonical
+  let digest: string | null = checkGivenDigest() ?? null;
+  if (requestedDigest === undefined && source) {
+    const sourceLabel = rungLabel(source);
+    if (source.error) {
+      fail(
+        'digest-is-canonical',
+        `No digest was named and ${sourceLabel} cannot be read (${source.error.cluster}: ${source.error.message}), so there is no digest to default to`,
+        'precondition',
+      );
+    } else if (source.digest && isCanonicalDigest(source.digest)) {
+      digest = source.digest;
+      pass(
+        'digest-is-canonical',
+        `Defaults to ${shortDigest(digest)}, the one digest ${sourceLabel} runs`,
+      );
+    } else if (source.digests.length === 0) {
+      fail(
+        'digest-is-canonical',
+        `No digest was named and ${sourceLabel} runs no digest that could be read; name the digest to promote`,
+        'precondition',
+      );
+    } else {
+      fail(
+        'digest-is-canonical',
+        `No digest was named and ${sourceLabel} runs ${
+          source.digests.length
+        } digests (${source.digests
+          .map(shortDigest)
+          .join(', ')}); name the one to promote`,
+        'precondition',
+      );
+    }
+  }
+
+  // source-runs-digest-healthy
+  if (source && digest) {
+    const sourceLabel = rungLabel(source);
+    const problems: string[] = [];
+    if (source.error) {
+      problems.push(
+        `it cannot be read (${source.error.cluster}: ${source.error.message})`,
+      );
+    } else {
+      if (!source.digests.includes(digest)) {
+        problems.push(
+          `it does not run ${shortDigest(digest)}${
+            source.digests.length
+              ? ` (it runs ${source.digests.map(shortDigest).join(', ')})`
+              : ''
+          }`,
+        );
+      } else if (source.digests.length > 1) {
+        const others = source.digests.length - 1;
+        problems.push(
+          `it runs ${shortDigest(digest)} next to ${others} other digest${
+            others === 1 ? '' : 's'
+          }; wait until it runs only this one`,
+        );
+      }
+      if (source.replicas.desired === 0) {
+        problems.push('it has no replicas');
+      } else if (source.replicas.ready < source.replicas.desired) {
+        problems.push(
+          `only ${source.replicas.ready} of ${source.replicas.desired} replicas are ready`,
+        );
+      }
+      for (const rollout of source.rollouts) {
+        if (rollout.aborted) {
+          problems.push(`rollout ${rollout.name} is aborted`);
+        } else if (rollout.phase === 'Degraded') {
+          problems.push(
+            `rollout ${rollout.name} is Degraded${
+              rollout.message ? `: ${rollout.message}` : ''
+            }`,
+          );
+        }
+      }
+    }
+    if (problems.length) {
+      fail(
+        'source-runs-digest-healthy',
+        `${sourceLabel} is not a healthy source for ${shortDigest(
+          digest,
+        )}: ${problems.join('; ')}`,
+        'precondition',
+      );
+    } else {
+      pass(
+        'source-runs-digest-healthy',
+        `${sourceLabel} runs ${shortDigest(digest)} on all ${
+          source.replicas.desired
+        } replica${source.replicas.desired === 1 ? '' : 's'}, healthy${
+          source.since ? `, since ${source.since}` : ''
+        }`,
+      );
+    }
+  }
+
+  // target-does-not-run-digest
+  if (digest && target.observed) {
+    if (target.error) {
+      fail(
+        'target-does-not-run-digest',
+        `${targetLabel} cannot be read (${target.error.cluster}: ${target.error.message}), so whether it already runs ${shortDigest(
+          digest,
+        )} is unknown`,
+        'precondition',
+      );
+    } else if (target.digests.includes(digest)) {
+      fail(
+        'target-does-not-run-digest',
+        target.digests.length === 1
+          ? `${targetLabel} already runs ${shortDigest(digest)}`
+          : `${targetLabel} already runs ${shortDigest(
+              digest,
+            )} on part of its pods (a rollout in progress?)`,
+        'precondition',
+      );
+    } else {
+      pass(
+        'target-does-not-run-digest',
+        `${targetLabel} does not run ${shortDigest(digest)} yet${
+          target.digests.length
+            ? ` (it runs ${target.digests.map(shortDigest).join(', ')})`
+            : ''
+        }`,
+      );
+    }
+  }
+
+  // no-promotion-in-flight
+  const busy = inFlight.filter(
+    promotion =>
+      promotion.targetEnvironment === targetName &&
+      isPromotionInFlight(promotion.state),
+  );
+  if (busy.length) {
+    const first = busy[0];
+    const details = [
+      first.id,
+      `state ${first.state}`,
+      first.digest ? shortDigest(first.digest) : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    fail(
+      'no-promotion-in-flight',
+      `A promotion to ${targetLabel} is already in flight (${details}); wait until it is verified or has failed`,
+      'conflict',
+    );
+  } else {
+    pass(
+      'no-promotion-in-flight',
+      `No other promotion to ${targetLabel} is in flight`,
+    );
+  }
+
+  // gate
+  pass('gate', describeGate(targetLabel, targetConfig.gate));
+
+  return finish(source?.name ?? null, digest, targetConfig.gate);
+}
+
+function describeGate(label: string, gate: PromotionGate): string {
+  const canary = gate.canaryAnalysis
+    ? ', then a canary rollout whose analysis must succeed'
+    : '';
+  switch (gate.type) {
+    case 'auto-merge':
+      return `${label} is promoted by an automatically merged pull request${canary}`;
+    case 'review':
+      return `${label} needs a reviewed pull request${canary}`;
+    case 'review-and-approval':
+    default:
+      return `${label} needs a reviewed pull request and a manual approval${canary}`;
+  }
+}

@@ -1,0 +1,30 @@
+export { checkPromotionRules } from './checkPromotionRules';
+export type {
+  PromotionGate,
+  PromotionRefusal,
+  PromotionRulesResult,
+} from './checkPromotionRules';
+export { isCanonicalDigest } from './isCanonicalDigest';
+export { nextPromotionState } from './nextPromotionState';
+export type { PromotionObservation } from './nextPromotionState';
+export {
+  IN_FLIGHT_PROMOTION_STATES,
+  TERMINAL_PROMOTION_STATES,
+  isPromotionInFlight,
+  isPromotionTerminal,
+} from './promotionStates';
+export { pullRequestText } from './pullRequestText';
+export type { PullRequestTextInput } from './pullRequestText';
+export { renderPathTemplate } from './renderPathTemplate';
+export type { PathTemplateValues } from './renderPathTemplate';
+export { unifiedDiff } from './unifiedDiff';
+export { updateImageDigest } from './updateImageDigest';
+export type { ImageDigestEdit } from './updateImageDigest';
+export type {
+  Promotion,
+  PromotionEvent,
+  PromotionPullRequest,
+  PromotionRequest,
+  PromotionState,
+  RuleVerdict,
+} from './types';

@@ -1,0 +1,165 @@
+import { isCanonicalDigest } from './isCanonicalDigest';
+import { quoteValue } from './internal';
+import type { RuleVerdict } from './types';
+
+/** The evidence a promotion pull request carries. */
+export interface PullRequestTextInput {
+  /** e.g. `component:default/shop`. */
+  entityRef: string;
+  /** A link back to the entity in Backstage; only http(s) URLs are used. */
+  entityUrl?: string;
+  sourceEnvironment: string;
+  targetEnvironment: string;
+  digest: string;
+  /** Since when the source rung runs the digest (ISO 8601), if known. */
+  since: string | null;
+  /** The source rung's rollout state in words, e.g. `Healthy` or `Deployment available`. */
+  rolloutState: string;
+  verdicts: RuleVerdict[];
+  reason: string;
+  /** The requester's user entity ref. */
+  requestedBy: string;
+}
+
+const REF_SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The branch, title and markdown body of a promotion pull request.
+ *
+ * @remarks
+ * Branch `environment-ladder/<entity-name>/<target>-<first 12 hex>`, with the entity's
+ * namespace as an extra segment (`environment-ladder/<namespace>/<name>/…`) when it is not
+ * `default`, so that two entities of the same name never share a branch. The branch is
+ * deterministic, so a retried promotion finds its own pull request again. Free text
+ * (reason, verdict messages) is escaped so it cannot inject markup or mention people.
+ */
+export function pullRequestText(input: PullRequestTextInput): {
+  branch: string;
+  title: string;
+  body: string;
+} {
+  const { namespace, name } = parseRef(input.entityRef);
+  if (!isCanonicalDigest(input.digest)) {
+    throw new Error(
+      `Refusing digest ${quoteValue(
+        input.digest,
+      )}: a digest must be sha256: followed by 64 lowercase hex characters`,
+    );
+  }
+  for (const [what, value] of [
+    ['entity name', name],
+    ['entity namespace', namespace],
+    ['target rung', input.targetEnvironment],
+  ] as const) {
+    if (!REF_SAFE.test(value) || value.includes('..') || value.endsWith('.lock')) {
+      throw new Error(
+        `Cannot name a branch after the ${what} ${quoteValue(value)}`,
+      );
+    }
+  }
+  const hex12 = input.digest.slice('sha256:'.length, 'sha256:'.length + 12);
+  const owner =
+    namespace === 'default' ? name : `${namespace}/${name}`;
+  const branch = `environment-ladder/${owner}/${input.targetEnvironment}-${hex12}`;
+  const title = `Promote ${name} to ${input.targetEnvironment}: sha256:${hex12}`;
+
+  const entityUrl = safeUrl(input.entityUrl);
+  const entity = entityUrl
+    ? `[${escapeMarkdown(input.entityRef)}](${entityUrl})`
+    : escapeMarkdown(input.entityRef);
+  const since = input.since
+    ? `, running it since ${escapeMarkdown(input.since)}`
+    : '';
+  const rules = input.verdicts.length
+    ? input.verdicts
+        .map(
+          verdict =>
+            `- ${verdict.passed ? '✅' : '❌'} **${escapeMarkdown(
+              verdict.rule,
+            )}**: ${escapeMarkdown(verdict.message)}`,
+        )
+        .join('\n')
+    : '- (no rules were recorded)';
+  const reason = input.reason.trim()
+    ? input.reason
+        .trim()
+        .split(/\r?\n/)
+        .map(line => `> ${escapeMarkdown(line)}`)
+        .join('\n')
+    : '> (no reason given)';
+
+  const body = [
+    `## Promote ${escapeMarkdown(name)} to ${escapeMarkdown(
+      input.targetEnvironment,
+    )}`,
+    '',
+    `This pull request changes only the image digest of ${escapeMarkdown(
+      name,
+    )} in the ${escapeMarkdown(
+      input.targetEnvironment,
+    )} manifest. The same digest already runs in ${escapeMarkdown(
+      input.sourceEnvironment,
+    )}.`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Entity | ${entity} |`,
+    `| Digest | \`${input.digest}\` |`,
+    `| From | ${escapeMarkdown(input.sourceEnvironment)}${since} |`,
+    `| Rollout in ${escapeMarkdown(input.sourceEnvironment)} | ${escapeMarkdown(
+      input.rolloutState,
+    )} |`,
+    `| To | ${escapeMarkdown(input.targetEnvironment)} |`,
+    `| Requested by | ${escapeMarkdown(input.requestedBy)} |`,
+    '',
+    '### Reason',
+    '',
+    reason,
+    '',
+    '### Rules checked',
+    '',
+    rules,
+    '',
+    `---`,
+    `Opened by the Environment Ladder${
+      entityUrl ? ` for [${escapeMarkdown(name)}](${entityUrl})` : ''
+    }. Its ledger follows this promotion until it runs verified in ${escapeMarkdown(
+      input.targetEnvironment,
+    )}.`,
+    '',
+  ].join('\n');
+  return { branch, title, body };
+}
+
+function parseRef(ref: string): { namespace: string; name: string } {
+  const match = /^(?:[^:/]+:)?(?:([^:/]+)\/)?([^:/]+)$/.exec(
+    typeof ref === 'string' ? ref : '',
+  );
+  if (!match) {
+    throw new Error(
+      `Cannot read the entity reference ${quoteValue(
+        ref,
+      )}; expected kind:namespace/name`,
+    );
+  }
+  return { namespace: match[1] ?? 'default', name: match[2] };
+}
+
+function safeUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+    // Parentheses and spaces would end the markdown link early.
+    return parsed.href.replace(/[()\s]/g, c => encodeURIComponent(c));
+  } catch {
+    return null;
+  }
+}
+
+/** Escapes markdown and HTML punctuation; `@` gets a zero-width space so nobody is mentioned. */
+function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()<>#+!|~]/g, c => `\\${c}`)
+    .replace(/@/g, '@\u200b');
+}

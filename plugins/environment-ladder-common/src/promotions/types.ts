@@ -1,0 +1,79 @@
+import type { Digest } from '../types';
+
+/** What a team asks for: this entity's digest, from the rung below, into `targetEnvironment`. */
+export interface PromotionRequest {
+  /** The catalog entity, e.g. `component:default/shop`. */
+  entityRef: string;
+  /** The rung to promote into, e.g. `prod`. */
+  targetEnvironment: string;
+  /** The digest to promote; defaults to the one healthy digest the source rung runs. */
+  digest?: string;
+  /** Why, in the requester's words; it goes into the pull request. */
+  reason: string;
+  /** Check the rules and compute the change, but open no pull request and record nothing. */
+  dryRun?: boolean;
+  /** Retries with the same key return the promotion the first request recorded. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Where a promotion is in its life: requested → pr-open → merged → running → verified,
+ * or one of the terminal ends rejected, failed and superseded.
+ */
+export type PromotionState =
+  | 'requested'
+  | 'pr-open'
+  | 'merged'
+  | 'running'
+  | 'verified'
+  | 'rejected'
+  | 'failed'
+  | 'superseded';
+
+/** One promotion rule and whether the request met it, in a sentence. */
+export interface RuleVerdict {
+  rule: string;
+  passed: boolean;
+  message: string;
+}
+
+/** The GitOps pull request that carries a promotion. */
+export interface PromotionPullRequest {
+  url: string;
+  number: number;
+  branch: string;
+}
+
+/** One step of a promotion's history. */
+export interface PromotionEvent {
+  state: PromotionState;
+  /** ISO 8601. */
+  at: string;
+  message: string;
+}
+
+/** A promotion as the ledger records it. */
+export interface Promotion {
+  id: string;
+  entityRef: string;
+  sourceEnvironment: string;
+  targetEnvironment: string;
+  digest: Digest;
+  reason: string;
+  /** The user entity ref of the requester, e.g. `user:default/jane`. */
+  requestedBy: string;
+  state: PromotionState;
+  /** The rules as they were checked when the promotion was requested. */
+  verdicts: RuleVerdict[];
+  pullRequest: PromotionPullRequest | null;
+  /** User entity refs of those who approved it (for rungs gated by approval). */
+  approvals: string[];
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+  /** Every state the promotion went through, oldest first. */
+  history: PromotionEvent[];
+  /** Why it failed or was rejected; null otherwise. */
+  error: string | null;
+}
