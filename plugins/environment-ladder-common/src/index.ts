@@ -1,2 +1,4 @@
 export * from './domain';
 export * from './types';
+export * from './promotions';
+export * from './previews';

@@ -34,7 +34,8 @@ describe('EnvironmentsContent', () => {
       name: 'checkout',
     });
     const rungs = screen.getAllByTestId(/^rung-/).map(node => node.dataset.testid);
-    expect(rungs).toEqual(['rung-local', 'rung-dev', 'rung-staging', 'rung-prod', 'rung-dr']);
+    // Highest rung first: a ladder is read top-down.
+    expect(rungs).toEqual(['rung-dr', 'rung-prod', 'rung-staging', 'rung-dev', 'rung-local']);
 
     expect(within(screen.getByTestId('rung-local')).getByText(/Not observed/)).toBeInTheDocument();
     const dev = within(screen.getByTestId('rung-dev'));
@@ -48,6 +49,18 @@ describe('EnvironmentsContent', () => {
     const prod = within(screen.getByTestId('rung-prod'));
     expect(prod.getAllByTestId('digest-prod')).toHaveLength(2);
     expect(prod.getByText(/Step 3\/8 · set weight 20% · actual weight 20%/)).toBeInTheDocument();
+    // Steps 1-3 done, the fourth (index 3) is current.
+    const steps = prod.getAllByRole('listitem').map(step => step.getAttribute('aria-label'));
+    expect(steps).toEqual([
+      'step 1: done',
+      'step 2: done',
+      'step 3: done',
+      'step 4: current',
+      'step 5: pending',
+      'step 6: pending',
+      'step 7: pending',
+      'step 8: pending',
+    ]);
     expect(prod.getByText('success-rate: Successful (0.997)')).toBeInTheDocument();
     expect(prod.getByTestId('violation-digest-not-from-rung-below')).toHaveTextContent(
       'prod runs a digest that never ran in staging.',

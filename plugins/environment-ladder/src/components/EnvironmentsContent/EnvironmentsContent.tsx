@@ -30,28 +30,30 @@ export function EnvironmentsContent() {
     );
   }
   const now = new Date(ladder.generatedAt);
+  // A ladder is climbed upwards: the highest rung (prod) comes first.
+  const topDown = [...ladder.rungs].reverse();
   return (
-    <Box>
+    <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
       {ladder.violations.length > 0 && (
-        <Box mb={2} role="region" aria-label="Broken ladder rules">
+        <Box role="region" aria-label="Broken ladder rules">
           <Typography variant="h6">
             {ladder.violations.length} broken ladder rule
             {ladder.violations.length === 1 ? '' : 's'}
           </Typography>
+          {ladder.violations.map(violation => (
+            <Typography
+              key={`${violation.rung}-${violation.rule}-${violation.message}`}
+              variant="body2"
+              color={violation.severity === 'error' ? 'error' : 'textPrimary'}
+            >
+              {violation.rung}: {violation.message}
+            </Typography>
+          ))}
         </Box>
       )}
-      <Box
-        display="grid"
-        gridGap={16}
-        style={{
-          gridTemplateColumns: `repeat(${ladder.rungs.length}, minmax(260px, 1fr))`,
-          overflowX: 'auto',
-        }}
-      >
-        {ladder.rungs.map(rung => (
-          <RungCard key={rung.name} rung={rung} now={now} />
-        ))}
-      </Box>
+      {topDown.map(rung => (
+        <RungCard key={rung.name} rung={rung} now={now} />
+      ))}
     </Box>
   );
 }

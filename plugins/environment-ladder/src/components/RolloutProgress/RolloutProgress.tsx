@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
+import { StepTrack } from './StepTrack';
 import type {
   AnalysisRunStatus,
   RolloutStatus,
@@ -40,6 +40,7 @@ function AnalysisChips(props: { run: AnalysisRunStatus }) {
 /** A rollout's state as `kubectl argo rollouts get rollout` would summarise it. */
 export function RolloutProgress(props: { rollout: RolloutStatus }) {
   const { rollout } = props;
+  // `step` is Argo Rollouts' currentStepIndex over the number of steps.
   const [current, total] = (rollout.step ?? '').split('/').map(Number);
   return (
     <Box mt={1} data-testid={`rollout-${rollout.name}`}>
@@ -60,11 +61,7 @@ export function RolloutProgress(props: { rollout: RolloutStatus }) {
             {rollout.actualWeight !== null &&
               ` · actual weight ${rollout.actualWeight}%`}
           </Typography>
-          <LinearProgress
-            variant="determinate"
-            value={Math.min(100, (current / total) * 100)}
-            aria-label={`step ${rollout.step}`}
-          />
+          <StepTrack current={current} total={total} />
         </Box>
       )}
       {rollout.images.map(image => (

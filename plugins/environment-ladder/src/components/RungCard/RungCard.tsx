@@ -1,5 +1,8 @@
-import { InfoCard, StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
+import { StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Card from '@material-ui/core/Card';
+import CardContent from '@material-ui/core/CardContent';
+import Grid from '@material-ui/core/Grid';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -87,77 +90,94 @@ function RungStatus(props: { rung: LadderRung }) {
   return rung.observed ? <StatusOK /> : null;
 }
 
-/** Everything the ladder knows about one rung. */
+function WorkloadLine(props: { rung: LadderRung }) {
+  const names = props.rung.workloads.map(
+    w => `${w.kind} ${w.namespace}/${w.name} on ${w.cluster}`,
+  );
+  if (names.length === 0) return null;
+  return (
+    <Typography variant="caption" color="textSecondary" component="div">
+      {names.join(' · ')}
+    </Typography>
+  );
+}
+
+/** Everything the ladder knows about one rung, as one row of the ladder. */
 export function RungCard(props: { rung: LadderRung; now: Date }) {
   const { rung, now } = props;
   const age = formatAge(rung.since, now);
   const comparison = describeComparison(rung.comparedToBelow);
   return (
-    <InfoCard
-      title={
-        <Box display="flex" alignItems="center">
-          <RungStatus rung={rung} />
-          <span>{rung.title}</span>
-        </Box>
-      }
-      noPadding={false}
-    >
-      <Box data-testid={`rung-${rung.name}`} minHeight={120}>
-        {!rung.observed && (
-          <Typography variant="body2" color="textSecondary">
-            Not observed: this rung runs outside the clusters (for example on
-            a laptop).
-          </Typography>
-        )}
-        {rung.error && (
-          <Typography variant="body2" color="error" role="alert">
-            {rung.error.message}
-          </Typography>
-        )}
-        {rung.observed && !rung.error && (
-          <>
-            {rung.digests.length === 0 && (
+    <Card variant="outlined" data-testid={`rung-${rung.name}`} component="section" aria-label={rung.title}>
+      <CardContent>
+        <Grid container spacing={2}>
+          <Grid item xs={12} md={2}>
+            <Box display="flex" alignItems="center">
+              <RungStatus rung={rung} />
+              <Typography variant="h6" component="h3">
+                {rung.title}
+              </Typography>
+            </Box>
+          </Grid>
+          <Grid item xs={12} md={5}>
+            {!rung.observed && (
               <Typography variant="body2" color="textSecondary">
-                Nothing of this service runs here.
+                Not observed: this rung runs outside the clusters (for
+                example on a laptop).
               </Typography>
             )}
-            {rung.digests.map(digest => (
-              <DigestChip
-                key={digest}
-                digest={digest}
-                testId={`digest-${rung.name}`}
-              />
-            ))}
-            {comparison && (
-              <Chip
-                size="small"
-                label={comparison}
-                color={rung.comparedToBelow?.relation === 'same' ? 'primary' : 'default'}
-              />
+            {rung.error && (
+              <Typography variant="body2" color="error" role="alert">
+                {rung.error.message}
+              </Typography>
             )}
-            <Typography variant="body2">
-              {rung.replicas.ready}/{rung.replicas.desired} replicas ready
-              {age && ` · running for ${age}`}
-            </Typography>
-            {rung.rollouts.map(rollout => (
-              <RolloutProgress key={`${rollout.cluster}/${rollout.namespace}/${rollout.name}`} rollout={rollout} />
+            {rung.observed && !rung.error && (
+              <>
+                {rung.digests.length === 0 && (
+                  <Typography variant="body2" color="textSecondary">
+                    Nothing of this service runs here.
+                  </Typography>
+                )}
+                {rung.digests.map(digest => (
+                  <DigestChip key={digest} digest={digest} testId={`digest-${rung.name}`} />
+                ))}
+                {comparison && (
+                  <Chip
+                    size="small"
+                    label={comparison}
+                    data-testid={`comparison-${rung.name}`}
+                    color={rung.comparedToBelow?.relation === 'same' ? 'primary' : 'default'}
+                  />
+                )}
+                <Typography variant="body2">
+                  {rung.replicas.ready}/{rung.replicas.desired} replicas ready
+                  {age && ` · running for ${age}`}
+                </Typography>
+                <WorkloadLine rung={rung} />
+                {rung.rollouts.map(rollout => (
+                  <RolloutProgress
+                    key={`${rollout.cluster}/${rollout.namespace}/${rollout.name}`}
+                    rollout={rollout}
+                  />
+                ))}
+              </>
+            )}
+            {rung.violations.map(violation => (
+              <Typography
+                key={`${violation.rule}-${violation.message}`}
+                variant="body2"
+                color={violation.severity === 'error' ? 'error' : 'textPrimary'}
+                data-testid={`violation-${violation.rule}`}
+              >
+                ⚑ {violation.message}
+              </Typography>
             ))}
-          </>
-        )}
-        {rung.violations.map(violation => (
-          <Typography
-            key={`${violation.rule}-${violation.message}`}
-            variant="body2"
-            color={violation.severity === 'error' ? 'error' : 'textPrimary'}
-            data-testid={`violation-${violation.rule}`}
-          >
-            ⚑ {violation.message}
-          </Typography>
-        ))}
-        <Box mt={1}>
-          <DeclaredVersusObserved rung={rung} />
-        </Box>
-      </Box>
-    </InfoCard>
+          </Grid>
+          <Grid item xs={12} md={5}>
+            <DeclaredVersusObserved rung={rung} />
+          </Grid>
+        </Grid>
+      </CardContent>
+    </Card>
   );
 }
