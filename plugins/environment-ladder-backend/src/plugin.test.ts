@@ -41,6 +41,12 @@ describe('environment-ladder backend', () => {
   let fixtures: FixtureClusters;
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
 
+  const getLadder = (name: string) =>
+    request(server)
+      .get(`/api/environment-ladder/entities/component/default/${name}/ladder`)
+      .set('Authorization', mockCredentials.user.header());
+
+
   beforeAll(async () => {
     fixtures = await startFixtureClusters({
       clusters: CLUSTERS.map(name => ({
@@ -111,11 +117,6 @@ describe('environment-ladder backend', () => {
   afterAll(async () => {
     await fixtures?.close();
   });
-
-  const getLadder = (name: string) =>
-    request(server)
-      .get(`/api/environment-ladder/entities/component/default/${name}/ladder`)
-      .set('Authorization', mockCredentials.user.header());
 
   it.each(['checkout', 'payments', 'inventory'])(
     'shows for %s the digests the fixture pods run in each rung',

@@ -83,10 +83,9 @@ export function createClusterReader(options: {
     if (!response.ok) {
       // The body is the cluster's or the proxy's; only its status line is
       // passed on, so that nothing the cluster echoes can leak.
+      const status = `${response.status} ${response.statusText || ''}`.trim();
       throw new Error(
-        `cluster '${request.cluster}' answered ${response.status} ${
-          response.statusText || ''
-        }`.trim() + ` when listing ${resource.plural}`,
+        `cluster '${request.cluster}' answered ${status} when listing ${resource.plural}`,
       );
     }
     let body: unknown;

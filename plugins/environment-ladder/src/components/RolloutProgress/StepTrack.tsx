@@ -22,7 +22,9 @@ export function StepTrack(props: { current: number; total: number }) {
   return (
     <Box display="flex" style={{ gap: 3 }} role="list" aria-label={`step ${current} of ${total}`}>
       {Array.from({ length: total }, (_, index) => {
-        const state = index < current ? 'done' : index === current ? 'current' : 'pending';
+        let state: 'done' | 'current' | 'pending' = 'pending';
+        if (index < current) state = 'done';
+        else if (index === current) state = 'current';
         return (
           <span
             key={index}
