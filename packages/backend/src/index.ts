@@ -26,9 +26,8 @@ backend.add(
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Owners promote to dev and staging; only the platform team to prod.
+backend.add(import('./ladderPermissionPolicy'));
 
 backend.add(import('@environment-ladder/plugin-environment-ladder-backend'));
 

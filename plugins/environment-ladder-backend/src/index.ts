@@ -9,3 +9,12 @@ export { readLadderConfig } from './config';
 export type { LadderConfig, RungConfig, RungGate } from './config';
 export type { LadderService } from './services/LadderService/types';
 export type { ClusterReader, ClusterReadRequest } from './services/ClusterReader/types';
+export {
+  environmentLadderConditions,
+  createEnvironmentLadderConditionalDecision,
+} from './permissions/conditions';
+export { promotionPermissionRules, isTargetEnvironment } from './permissions/rules';
+export {
+  promotionPermissionResourceRef,
+  type PromotionPermissionResource,
+} from './permissions/promotionPermissionResourceRef';

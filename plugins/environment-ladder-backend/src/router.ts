@@ -6,6 +6,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { PermissionChecks } from './permissions/createPermissionChecks';
 import type { LadderService } from './services/LadderService/types';
 
 /** Entity reference parts as the catalog allows them; anything else never reaches a cluster. */
@@ -32,8 +33,9 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
   ladderService: LadderService;
+  permissionChecks: PermissionChecks;
 }): Promise<express.Router> {
-  const { httpAuth, catalog, ladderService } = options;
+  const { httpAuth, catalog, ladderService, permissionChecks } = options;
   const router = Router();
   router.use(express.json());
 
@@ -50,6 +52,7 @@ export async function createRouter(options: {
           `No entity ${ref.kind}:${ref.namespace}/${ref.name} in the catalog`,
         );
       }
+      await permissionChecks.assertCanReadLadder(credentials, entity);
       res.json(await ladderService.getLadder(entity));
     },
   );

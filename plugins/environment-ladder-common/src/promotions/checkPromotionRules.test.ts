@@ -12,7 +12,12 @@ import { checkPromotionRules } from './checkPromotionRules';
 function check(
   request: { targetEnvironment: string; digest?: string },
   ladder = ladderOf({}),
-  inFlight: Array<{ targetEnvironment: string; state: string; id?: string; digest?: string }> = [],
+  inFlight: Array<{
+    targetEnvironment: string;
+    state: string;
+    id?: string;
+    digest?: string;
+  }> = [],
 ) {
   return checkPromotionRules({ ladder, request, rungs: RUNG_RULES, inFlight });
 }
@@ -29,22 +34,33 @@ describe('checkPromotionRules', () => {
       gate: { type: 'review-and-approval', canaryAnalysis: true },
       refusal: null,
       verdicts: [
-        { rule: 'target-is-known', passed: true, message: 'prod is a rung of the ladder' },
+        {
+          rule: 'target-is-known',
+          passed: true,
+          message: 'prod is a rung of the ladder',
+        },
         {
           rule: 'target-is-observed',
           passed: true,
-          message: 'prod is observed, so the promotion can be followed until it runs verified',
+          message:
+            'prod is observed, so the promotion can be followed until it runs verified',
         },
-        { rule: 'target-is-not-lowest', passed: true, message: 'prod is not the lowest observed rung' },
+        {
+          rule: 'target-is-not-lowest',
+          passed: true,
+          message: 'prod is not the lowest observed rung',
+        },
         {
           rule: 'source-is-next-rung',
           passed: true,
-          message: 'Promotes from staging, the next rung below prod (one rung at a time)',
+          message:
+            'Promotes from staging, the next rung below prod (one rung at a time)',
         },
         {
           rule: 'digest-is-canonical',
           passed: true,
-          message: 'Defaults to sha256:b2b2b2b2b2b2…, the one digest staging runs',
+          message:
+            'Defaults to sha256:b2b2b2b2b2b2…, the one digest staging runs',
         },
         {
           rule: 'source-runs-digest-healthy',
@@ -55,9 +71,14 @@ describe('checkPromotionRules', () => {
         {
           rule: 'target-does-not-run-digest',
           passed: true,
-          message: 'prod does not run sha256:b2b2b2b2b2b2… yet (it runs sha256:a1a1a1a1a1a1…)',
+          message:
+            'prod does not run sha256:b2b2b2b2b2b2… yet (it runs sha256:a1a1a1a1a1a1…)',
         },
-        { rule: 'no-promotion-in-flight', passed: true, message: 'No other promotion to prod is in flight' },
+        {
+          rule: 'no-promotion-in-flight',
+          passed: true,
+          message: 'No other promotion to prod is in flight',
+        },
         {
           rule: 'gate',
           passed: true,
@@ -75,7 +96,9 @@ describe('checkPromotionRules', () => {
     expect(verdict(result, 'source-is-next-rung')?.message).toBe(
       'Promotes from dev, the next rung below staging (one rung at a time; the preview rung preview is never a source)',
     );
-    expect(verdict(result, 'gate')?.message).toBe('staging needs a reviewed pull request');
+    expect(verdict(result, 'gate')?.message).toBe(
+      'staging needs a reviewed pull request',
+    );
   });
 
   it('reports the auto-merge gate of dev', () => {
@@ -95,7 +118,8 @@ describe('checkPromotionRules', () => {
       expect(result.refusal).toEqual({
         rule: 'target-is-known',
         kind: 'input',
-        message: '"qa" is not a rung of the ladder (rungs: local, dev, preview, staging, prod)',
+        message:
+          '"qa" is not a rung of the ladder (rungs: local, dev, preview, staging, prod)',
       });
       expect(result.verdicts.map(v => [v.rule, v.passed])).toEqual([
         ['target-is-known', false],
@@ -108,7 +132,8 @@ describe('checkPromotionRules', () => {
       expect(check({ targetEnvironment: 'preview' }).refusal).toEqual({
         rule: 'target-is-known',
         kind: 'input',
-        message: 'preview is a preview rung: previews are created by pull requests, never by a promotion',
+        message:
+          'preview is a preview rung: previews are created by pull requests, never by a promotion',
       });
     });
 
@@ -125,7 +150,8 @@ describe('checkPromotionRules', () => {
       expect(check({ targetEnvironment: 'dev' }).refusal).toEqual({
         rule: 'target-is-not-lowest',
         kind: 'input',
-        message: 'dev is the lowest observed rung: builds enter the ladder there, nothing is promoted into it',
+        message:
+          'dev is the lowest observed rung: builds enter the ladder there, nothing is promoted into it',
       });
     });
 
@@ -161,11 +187,18 @@ describe('checkPromotionRules', () => {
       const staging = rung('staging', [V2, V1], {
         replicas: { ready: 2, desired: 4 },
         rollouts: [
-          rollout({ name: 'shop', phase: 'Degraded', message: 'RolloutAborted: metric "error-rate" assessed Failed' }),
+          rollout({
+            name: 'shop',
+            phase: 'Degraded',
+            message: 'RolloutAborted: metric "error-rate" assessed Failed',
+          }),
           rollout({ name: 'shop-worker', aborted: true, phase: 'Degraded' }),
         ],
       });
-      const result = check({ targetEnvironment: 'prod', digest: V2 }, ladderOf({ staging }));
+      const result = check(
+        { targetEnvironment: 'prod', digest: V2 },
+        ladderOf({ staging }),
+      );
       expect(result.refusal).toEqual({
         rule: 'source-runs-digest-healthy',
         kind: 'precondition',
@@ -175,21 +208,36 @@ describe('checkPromotionRules', () => {
     });
 
     it('refuses a source without replicas, and one that cannot be read', () => {
-      const empty = rung('staging', [V2], { replicas: { ready: 0, desired: 0 } });
+      const empty = rung('staging', [V2], {
+        replicas: { ready: 0, desired: 0 },
+      });
       expect(
-        check({ targetEnvironment: 'prod', digest: V2 }, ladderOf({ staging: empty })).refusal?.message,
-      ).toBe('staging is not a healthy source for sha256:b2b2b2b2b2b2…: it has no replicas');
+        check(
+          { targetEnvironment: 'prod', digest: V2 },
+          ladderOf({ staging: empty }),
+        ).refusal?.message,
+      ).toBe(
+        'staging is not a healthy source for sha256:b2b2b2b2b2b2…: it has no replicas',
+      );
 
-      const broken = rung('staging', [], { error: { cluster: 'staging-eu', message: 'connect ECONNREFUSED' } });
+      const broken = rung('staging', [], {
+        error: { cluster: 'staging-eu', message: 'connect ECONNREFUSED' },
+      });
       expect(
-        check({ targetEnvironment: 'prod', digest: V2 }, ladderOf({ staging: broken })).refusal,
+        check(
+          { targetEnvironment: 'prod', digest: V2 },
+          ladderOf({ staging: broken }),
+        ).refusal,
       ).toEqual({
         rule: 'source-runs-digest-healthy',
         kind: 'precondition',
         message:
           'staging is not a healthy source for sha256:b2b2b2b2b2b2…: it cannot be read (staging-eu: connect ECONNREFUSED)',
       });
-      expect(check({ targetEnvironment: 'prod' }, ladderOf({ staging: broken })).refusal).toEqual({
+      expect(
+        check({ targetEnvironment: 'prod' }, ladderOf({ staging: broken }))
+          .refusal,
+      ).toEqual({
         rule: 'digest-is-canonical',
         kind: 'precondition',
         message:
@@ -199,14 +247,21 @@ describe('checkPromotionRules', () => {
 
     it('cannot default the digest when the source runs none or several (precondition)', () => {
       expect(
-        check({ targetEnvironment: 'prod' }, ladderOf({ staging: rung('staging', []) })).refusal,
+        check(
+          { targetEnvironment: 'prod' },
+          ladderOf({ staging: rung('staging', []) }),
+        ).refusal,
       ).toEqual({
         rule: 'digest-is-canonical',
         kind: 'precondition',
-        message: 'No digest was named and staging runs no digest that could be read; name the digest to promote',
+        message:
+          'No digest was named and staging runs no digest that could be read; name the digest to promote',
       });
       expect(
-        check({ targetEnvironment: 'prod' }, ladderOf({ staging: rung('staging', [V1, V2]) })).refusal,
+        check(
+          { targetEnvironment: 'prod' },
+          ladderOf({ staging: rung('staging', [V1, V2]) }),
+        ).refusal,
       ).toEqual({
         rule: 'digest-is-canonical',
         kind: 'precondition',
@@ -217,20 +272,32 @@ describe('checkPromotionRules', () => {
 
     it('refuses when the target already runs the digest, fully or in part (precondition)', () => {
       expect(
-        check({ targetEnvironment: 'prod' }, ladderOf({ prod: rung('prod', [V2]) })).refusal,
+        check(
+          { targetEnvironment: 'prod' },
+          ladderOf({ prod: rung('prod', [V2]) }),
+        ).refusal,
       ).toEqual({
         rule: 'target-does-not-run-digest',
         kind: 'precondition',
         message: 'prod already runs sha256:b2b2b2b2b2b2…',
       });
       expect(
-        check({ targetEnvironment: 'prod' }, ladderOf({ prod: rung('prod', [V1, V2]) })).refusal?.message,
-      ).toBe('prod already runs sha256:b2b2b2b2b2b2… on part of its pods (a rollout in progress?)');
+        check(
+          { targetEnvironment: 'prod' },
+          ladderOf({ prod: rung('prod', [V1, V2]) }),
+        ).refusal?.message,
+      ).toBe(
+        'prod already runs sha256:b2b2b2b2b2b2… on part of its pods (a rollout in progress?)',
+      );
     });
 
     it('refuses when the target cannot be read (precondition)', () => {
-      const prod = rung('prod', [], { error: { cluster: 'prod-us', message: 'timed out after 5000 ms' } });
-      expect(check({ targetEnvironment: 'prod' }, ladderOf({ prod })).refusal).toEqual({
+      const prod = rung('prod', [], {
+        error: { cluster: 'prod-us', message: 'timed out after 5000 ms' },
+      });
+      expect(
+        check({ targetEnvironment: 'prod' }, ladderOf({ prod })).refusal,
+      ).toEqual({
         rule: 'target-does-not-run-digest',
         kind: 'precondition',
         message:
@@ -264,9 +331,18 @@ describe('checkPromotionRules', () => {
 
     it('refuses with the most important kind first: input, then conflict, then precondition', () => {
       const busy = [{ targetEnvironment: 'prod', state: 'pr-open' }];
-      expect(check({ targetEnvironment: 'prod', digest: 'v1' }, ladderOf({}), busy).refusal?.kind).toBe('input');
-      expect(check({ targetEnvironment: 'prod', digest: V3 }, ladderOf({}), busy).refusal?.kind).toBe('conflict');
-      const result = check({ targetEnvironment: 'prod', digest: V3 }, ladderOf({ prod: rung('prod', [V3]) }));
+      expect(
+        check({ targetEnvironment: 'prod', digest: 'v1' }, ladderOf({}), busy)
+          .refusal?.kind,
+      ).toBe('input');
+      expect(
+        check({ targetEnvironment: 'prod', digest: V3 }, ladderOf({}), busy)
+          .refusal?.kind,
+      ).toBe('conflict');
+      const result = check(
+        { targetEnvironment: 'prod', digest: V3 },
+        ladderOf({ prod: rung('prod', [V3]) }),
+      );
       expect(result.refusal?.rule).toBe('source-runs-digest-healthy');
       expect(result.verdicts.filter(v => !v.passed).map(v => v.rule)).toEqual([
         'source-runs-digest-healthy',

@@ -101,7 +101,9 @@ export function checkPromotionRules(input: {
   const isPreview = (name: string) =>
     rungs.some(rung => rung.name === name && rung.preview === true);
   const requestedDigest =
-    request.digest === undefined || request.digest === null || request.digest === ''
+    request.digest === undefined ||
+    request.digest === null ||
+    request.digest === ''
       ? undefined
       : request.digest;
   const checkGivenDigest = () => {
@@ -109,7 +111,9 @@ export function checkPromotionRules(input: {
     if (!isCanonicalDigest(requestedDigest)) {
       fail(
         'digest-is-canonical',
-        `${quoteValue(requestedDigest)} is not a digest in canonical form: sha256: followed by 64 lowercase hex characters (a tag, a short digest, upper case or another algorithm is refused)`,
+        `${quoteValue(
+          requestedDigest,
+        )} is not a digest in canonical form: sha256: followed by 64 lowercase hex characters (a tag, a short digest, upper case or another algorithm is refused)`,
         'input',
       );
       return null;
@@ -185,7 +189,9 @@ export function checkPromotionRules(input: {
         .filter(rung => isPreview(rung.name));
       pass(
         'source-is-next-rung',
-        `Promotes from ${rungLabel(source)}, the next rung below ${targetLabel} (one rung at a time${
+        `Promotes from ${rungLabel(
+          source,
+        )}, the next rung below ${targetLabel} (one rung at a time${
           skipped.length
             ? `; the preview rung ${skipped
                 .map(rungLabel)
@@ -210,7 +216,9 @@ export function checkPromotionRules(input: {
       digest = source.digest;
       pass(
         'digest-is-canonical',
-        `Defaults to ${shortDigest(digest)}, the one digest ${sourceLabel} runs`,
+        `Defaults to ${shortDigest(
+          digest,
+        )}, the one digest ${sourceLabel} runs`,
       );
     } else if (source.digests.length === 0) {
       fail(
@@ -300,9 +308,9 @@ export function checkPromotionRules(input: {
     if (target.error) {
       fail(
         'target-does-not-run-digest',
-        `${targetLabel} cannot be read (${target.error.cluster}: ${target.error.message}), so whether it already runs ${shortDigest(
-          digest,
-        )} is unknown`,
+        `${targetLabel} cannot be read (${target.error.cluster}: ${
+          target.error.message
+        }), so whether it already runs ${shortDigest(digest)} is unknown`,
         'precondition',
       );
     } else if (target.digests.includes(digest)) {

@@ -66,7 +66,11 @@ export function nextPromotionState(
       return broken ? { state: 'failed', message: broken } : null;
     }
     case 'running':
-      return runningStep(current.digest, targetRung, observation.requireAnalysis);
+      return runningStep(
+        current.digest,
+        targetRung,
+        observation.requireAnalysis,
+      );
     default:
       return null;
   }
@@ -83,7 +87,8 @@ function runningStep(
   if (broken) return { state: 'failed', message: broken };
   const stuck = rung.workloads.find(
     workload =>
-      workload.kind === 'Deployment' && workload.deployment?.progressing === false,
+      workload.kind === 'Deployment' &&
+      workload.deployment?.progressing === false,
   );
   if (stuck) {
     return {

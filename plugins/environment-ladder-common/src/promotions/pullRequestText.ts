@@ -51,15 +51,18 @@ export function pullRequestText(input: PullRequestTextInput): {
     ['entity namespace', namespace],
     ['target rung', input.targetEnvironment],
   ] as const) {
-    if (!REF_SAFE.test(value) || value.includes('..') || value.endsWith('.lock')) {
+    if (
+      !REF_SAFE.test(value) ||
+      value.includes('..') ||
+      value.endsWith('.lock')
+    ) {
       throw new Error(
         `Cannot name a branch after the ${what} ${quoteValue(value)}`,
       );
     }
   }
   const hex12 = input.digest.slice('sha256:'.length, 'sha256:'.length + 12);
-  const owner =
-    namespace === 'default' ? name : `${namespace}/${name}`;
+  const owner = namespace === 'default' ? name : `${namespace}/${name}`;
   const branch = `environment-ladder/${owner}/${input.targetEnvironment}-${hex12}`;
   const title = `Promote ${name} to ${input.targetEnvironment}: sha256:${hex12}`;
 
@@ -149,7 +152,8 @@ function safeUrl(url: string | undefined): string | null {
   if (!url) return null;
   try {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      return null;
     // Parentheses and spaces would end the markdown link early.
     return parsed.href.replace(/[()\s]/g, c => encodeURIComponent(c));
   } catch {

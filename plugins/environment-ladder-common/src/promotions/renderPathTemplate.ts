@@ -32,14 +32,16 @@ export function renderPathTemplate(
     const name = rawName.trim();
     if (name !== 'name' && name !== 'environment' && name !== 'namespace') {
       throw new Error(
-        `Path template ${quoteValue(template)} uses the unknown placeholder {{${name}}}; known: {{name}}, {{environment}}, {{namespace}}`,
+        `Path template ${quoteValue(
+          template,
+        )} uses the unknown placeholder {{${name}}}; known: {{name}}, {{environment}}, {{namespace}}`,
       );
     }
     return checkValue(template, name, values[name]);
   });
-  if (rendered.includes('{{') || rendered.includes('}}')) {
+  if (/[{}]/.test(rendered)) {
     throw new Error(
-      `Path template ${quoteValue(template)} has an unbalanced {{ or }}`,
+      `Path template ${quoteValue(template)} has an unbalanced or stray { or }`,
     );
   }
   checkPath(rendered, 'rendered path');
@@ -47,16 +49,7 @@ export function renderPathTemplate(
 }
 
 function checkValue(template: string, name: string, value: unknown): string {
-  const problem =
-    typeof value !== 'string' || value === ''
-      ? 'is missing'
-      : value.includes('/') || value.includes('\\')
-      ? 'contains a path separator'
-      : value.includes('..')
-      ? 'contains ..'
-      : !SAFE_VALUE.test(value)
-      ? 'contains characters other than letters, digits, ".", "_" and "-"'
-      : null;
+  const problem = valueProblem(value);
   if (problem) {
     throw new Error(
       `Cannot fill {{${name}}} in path template ${quoteValue(
@@ -69,6 +62,18 @@ function checkValue(template: string, name: string, value: unknown): string {
   return value as string;
 }
 
+function valueProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return 'is missing';
+  if (value.includes('/') || value.includes('\\')) {
+    return 'contains a path separator';
+  }
+  if (value.includes('..')) return 'contains ..';
+  if (!SAFE_VALUE.test(value)) {
+    return 'contains characters other than letters, digits, ".", "_" and "-"';
+  }
+  return null;
+}
+
 function checkPath(path: unknown, what: string) {
   const fail = (problem: string): never => {
     throw new Error(`Refusing path ${what} ${quoteValue(path)}: ${problem}`);
@@ -77,11 +82,14 @@ function checkPath(path: unknown, what: string) {
     fail('it is empty');
   }
   const text = path as string;
-  if (text.length > MAX_LENGTH) fail(`it is longer than ${MAX_LENGTH} characters`);
+  if (text.length > MAX_LENGTH)
+    fail(`it is longer than ${MAX_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(text)) fail('it contains control characters');
+  if (/[\u0000-\u001f\u007f]/.test(text))
+    fail('it contains control characters');
   if (text.includes('\\')) fail('it contains a backslash');
-  if (text.startsWith('/')) fail('it is absolute; paths are relative to the repository root');
+  if (text.startsWith('/'))
+    fail('it is absolute; paths are relative to the repository root');
   if (/^[A-Za-z]:/.test(text)) fail('it starts with a drive letter');
   const segments = text.split('/');
   segments.forEach((segment, index) => {

@@ -58,9 +58,11 @@ describe('updateImageDigest', () => {
         digest: NEW,
       });
       expect(previous).toBeNull();
-      expect(insertedLines(kustomization, text)).toEqual([`    digest: ${NEW}`]);
+      expect(insertedLines(kustomization, text)).toEqual([
+        `    digest: ${NEW}`,
+      ]);
       expect(text).toContain(
-        `  - name: ghcr.io/acme/shop-metrics-exporter\n    newTag: "2.4.1"\n    digest: ${NEW}\n`,
+        `  - name: ghcr.io/acme/shop-metrics-exporter\n    newTag: '2.4.1'\n    digest: ${NEW}\n`,
       );
       const images = parseDocument(text).toJS().images;
       expect(images[1]).toEqual({
@@ -123,14 +125,18 @@ describe('updateImageDigest', () => {
           image: 'ghcr.io/acme/shop',
           digest: NEW,
         }).text,
-      ).toBe(`images: [{name: ghcr.io/acme/shop, newTag: v1, digest: ${NEW}}]\n`);
+      ).toBe(
+        `images: [{name: ghcr.io/acme/shop, newTag: v1, digest: ${NEW}}]\n`,
+      );
       expect(
         updateImageDigest('images: [{name: a}]\n', {
           format: 'kustomize',
           image: 'ghcr.io/acme/shop',
           digest: NEW,
         }).text,
-      ).toBe(`images: [{name: a}, { name: ghcr.io/acme/shop, digest: ${NEW} }]\n`);
+      ).toBe(
+        `images: [{name: a}, { name: ghcr.io/acme/shop, digest: ${NEW} }]\n`,
+      );
     });
 
     it('keeps the quoting of an existing digest and works without a final newline', () => {
@@ -181,7 +187,11 @@ describe('updateImageDigest', () => {
     });
 
     it('refuses what is not one kustomization map with one list of images', () => {
-      const edit = { format: 'kustomize', image: 'ghcr.io/acme/shop', digest: NEW } as const;
+      const edit = {
+        format: 'kustomize',
+        image: 'ghcr.io/acme/shop',
+        digest: NEW,
+      } as const;
       expect(() => updateImageDigest('a: 1\n---\nb: 2\n', edit)).toThrow(
         'A kustomization is one YAML document; this file holds 2',
       );
@@ -194,9 +204,9 @@ describe('updateImageDigest', () => {
       expect(() => updateImageDigest('images: yes\n', edit)).toThrow(
         "'images' in the kustomization is a string value, not a list",
       );
-      expect(() => updateImageDigest('images:\n- just-a-string\n', edit)).toThrow(
-        'images[0] in the kustomization is a string value, not a map',
-      );
+      expect(() =>
+        updateImageDigest('images:\n- just-a-string\n', edit),
+      ).toThrow('images[0] in the kustomization is a string value, not a map');
       expect(() =>
         updateImageDigest(
           'images:\n- name: ghcr.io/acme/shop\n- name: ghcr.io/acme/shop\n',
@@ -204,7 +214,10 @@ describe('updateImageDigest', () => {
         ),
       ).toThrow('images[0] and images[1] all name ghcr.io/acme/shop');
       expect(() =>
-        updateImageDigest('images:\n- name: ghcr.io/acme/shop\n  digest: 5\n', edit),
+        updateImageDigest(
+          'images:\n- name: ghcr.io/acme/shop\n  digest: 5\n',
+          edit,
+        ),
       ).toThrow('images[0].digest holds a number, not a string');
       expect(() => updateImageDigest('{resources: [a]}\n', edit)).toThrow(
         'flow map',
@@ -218,7 +231,7 @@ describe('updateImageDigest', () => {
   describe('yamlPath', () => {
     const values = fixture('values.yaml');
 
-    it('replaces image.digest in Helm values, keeping its double quotes, and changes no other line', () => {
+    it('replaces image.digest in Helm values, keeping its quotes, and changes no other line', () => {
       const { text, previous } = updateImageDigest(values, {
         format: 'yamlPath',
         path: 'image.digest',
@@ -226,7 +239,7 @@ describe('updateImageDigest', () => {
       });
       expect(previous).toBe(OLD_STAGING);
       expect(changedLines(values, text)).toEqual([
-        [12, `  digest: "${OLD_STAGING}"`, `  digest: "${NEW}"`],
+        [12, `  digest: '${OLD_STAGING}'`, `  digest: '${NEW}'`],
       ]);
     });
 
@@ -238,7 +251,11 @@ describe('updateImageDigest', () => {
       });
       expect(previous).toBe('');
       expect(changedLines(values, text)).toEqual([
-        [19, "      digest: ''   # not pinned yet", `      digest: '${NEW}'   # not pinned yet`],
+        [
+          19,
+          "      digest: '' # not pinned yet",
+          `      digest: '${NEW}' # not pinned yet`,
+        ],
       ]);
     });
 
@@ -254,25 +271,43 @@ describe('updateImageDigest', () => {
       ]);
     });
 
-    it('fills an empty value followed by a comment', () => {
+    it('keeps double quotes and spacing before a comment', () => {
       expect(
-        updateImageDigest('image:\n  digest: # set by promotions\n  tag: ""\n', {
+        updateImageDigest(`image:\n  digest: "${OLD_STAGING}"    # pinned\n`, {
           format: 'yamlPath',
           path: 'image.digest',
           digest: NEW,
         }).text,
+      ).toBe(`image:\n  digest: "${NEW}"    # pinned\n`);
+    });
+
+    it('fills an empty value followed by a comment', () => {
+      expect(
+        updateImageDigest(
+          'image:\n  digest: # set by promotions\n  tag: ""\n',
+          {
+            format: 'yamlPath',
+            path: 'image.digest',
+            digest: NEW,
+          },
+        ).text,
       ).toBe(`image:\n  digest: ${NEW} # set by promotions\n  tag: ""\n`);
     });
 
     it('refuses rather than returns a file whose meaning would change beyond the digest', () => {
       // Appending after a keep-chomped block scalar would add lines to that scalar.
       expect(() =>
-        updateImageDigest('images:\n- name: ghcr.io/acme/shop\n  note: |+\n    hi\n\nother: 1\n', {
-          format: 'kustomize',
-          image: 'ghcr.io/acme/shop',
-          digest: NEW,
-        }),
-      ).toThrow('Internal error: the edit would change more than the digest; nothing was changed');
+        updateImageDigest(
+          'images:\n- name: ghcr.io/acme/shop\n  note: |+\n    hi\n\nother: 1\n',
+          {
+            format: 'kustomize',
+            image: 'ghcr.io/acme/shop',
+            digest: NEW,
+          },
+        ),
+      ).toThrow(
+        'Internal error: the edit would change more than the digest; nothing was changed',
+      );
     });
 
     it('keeps anchors and tags on the value', () => {
@@ -292,13 +327,22 @@ describe('updateImageDigest', () => {
         path: 'image.digest',
         digest: NEW,
       });
-      expect(text).toBe(`kind: ConfigMap\ndata: {}\n---\nimage:\n  digest: ${NEW}\n`);
+      expect(text).toBe(
+        `kind: ConfigMap\ndata: {}\n---\nimage:\n  digest: ${NEW}\n`,
+      );
     });
 
     it('refuses a multi-document file where the path is ambiguous or missing', () => {
-      const edit = { format: 'yamlPath', path: 'image.digest', digest: NEW } as const;
+      const edit = {
+        format: 'yamlPath',
+        path: 'image.digest',
+        digest: NEW,
+      } as const;
       expect(() =>
-        updateImageDigest(`image:\n  digest: a\n---\nimage:\n  digest: b\n`, edit),
+        updateImageDigest(
+          `image:\n  digest: a\n---\nimage:\n  digest: b\n`,
+          edit,
+        ),
       ).toThrow('"image.digest" is ambiguous: documents 1 and 2');
       expect(() => updateImageDigest(`a: 1\n---\nb: 2\n`, edit)).toThrow(
         `"image.digest" does not exist in any of the file's 2 YAML documents`,
@@ -307,10 +351,19 @@ describe('updateImageDigest', () => {
 
     it.each([
       ['image.tagg', '"image.tagg" does not exist: no key "tagg" in "image"'],
-      ['missing.digest', '"missing.digest" does not exist: no key "missing" in the top level'],
-      ['sidecars[5].image', '"sidecars[5].image" does not exist: "sidecars" has 2 item(s)'],
+      [
+        'missing.digest',
+        '"missing.digest" does not exist: no key "missing" in the top level',
+      ],
+      [
+        'sidecars[5].image',
+        '"sidecars[5].image" does not exist: "sidecars" has 2 item(s)',
+      ],
       ['image[0]', '"image[0]" does not exist: "image" is a map, not a list'],
-      ['replicaCount.x', '"replicaCount.x" does not exist: "replicaCount" is a number value, not a map'],
+      [
+        'replicaCount.x',
+        '"replicaCount.x" does not exist: "replicaCount" is a number value, not a map',
+      ],
       ['image', '"image" is a map, not a single value'],
       ['replicaCount', '"replicaCount" holds a number, not a string'],
     ])('refuses the path %s with a message naming it', (path, message) => {
@@ -375,8 +428,14 @@ describe('updateImageDigest', () => {
     ])('refuses %j (%s) and leaves the file alone', (digest, _what) => {
       const values = fixture('values.yaml');
       expect(() =>
-        updateImageDigest(values, { format: 'yamlPath', path: 'image.digest', digest }),
-      ).toThrow(/^Refusing digest ".*": a digest must be sha256: followed by 64 lowercase hex characters$/s);
+        updateImageDigest(values, {
+          format: 'yamlPath',
+          path: 'image.digest',
+          digest,
+        }),
+      ).toThrow(
+        /^Refusing digest ".*": a digest must be sha256: followed by 64 lowercase hex characters$/s,
+      );
       expect(() =>
         updateImageDigest(values, {
           format: 'kustomize',

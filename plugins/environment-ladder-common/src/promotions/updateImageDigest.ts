@@ -39,7 +39,8 @@ const MAX_FILE_LENGTH = 1024 * 1024;
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const PATH_SEGMENT = /^([A-Za-z0-9_-]*)((?:\[\d{1,6}\])*)$/;
 // A repository as kustomize's `images[].name` holds it: registry host (with port), path.
-const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(?::\d{1,5})?(?:\/[A-Za-z0-9._-]+)*$/;
+const IMAGE_NAME =
+  /^[A-Za-z0-9][A-Za-z0-9._-]*(?::\d{1,5})?(?:\/[A-Za-z0-9._-]+)*$/;
 
 /**
  * Sets the image digest in a manifest's text, changing only that one value.
@@ -204,12 +205,14 @@ function planKustomize(
     const seqIndent = keyColumn + detectSequenceIndent(text, root);
     const pad = ' '.repeat(seqIndent);
     const at = lineEnd(text, contentEnd(root));
-    root.set('images', doc.createNode([{ name: image, digest }]));
+    (root as YAMLMap).set('images', doc.createNode([{ name: image, digest }]));
     return {
       splice: {
         at,
         remove: 0,
-        insert: `${eol}${' '.repeat(keyColumn)}images:${eol}${pad}- ${entryText}${eol}${pad}  digest: ${digest}`,
+        insert: `${eol}${' '.repeat(
+          keyColumn,
+        )}images:${eol}${pad}- ${entryText}${eol}${pad}  digest: ${digest}`,
       },
       previous: null,
     };
@@ -316,9 +319,9 @@ function planKustomize(
     splice: {
       at: lineEnd(text, contentEnd(existing[existing.length - 1])),
       remove: 0,
-      insert: `${eol}${pad}-${' '.repeat(gap)}${entryText}${eol}${pad}${' '.repeat(
-        gap + 1,
-      )}digest: ${digest}`,
+      insert: `${eol}${pad}-${' '.repeat(
+        gap,
+      )}${entryText}${eol}${pad}${' '.repeat(gap + 1)}digest: ${digest}`,
     },
     previous: null,
   };
@@ -334,10 +337,7 @@ function replaceScalar(
   if (!isScalar(node)) {
     throw new Error(`${where} is ${describe(node)}, not a single value`);
   }
-  if (
-    node.type === Scalar.BLOCK_LITERAL ||
-    node.type === Scalar.BLOCK_FOLDED
-  ) {
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     throw new Error(
       `${where} is a block scalar (| or >); write the digest on one line first`,
     );
@@ -358,7 +358,10 @@ function replaceScalar(
     if (end < text.length && !/\s/.test(text[end])) rendered = `${rendered} `;
   }
   node.value = digest;
-  return { splice: { at: start, remove: end - start, insert: rendered }, previous };
+  return {
+    splice: { at: start, remove: end - start, insert: rendered },
+    previous,
+  };
 }
 
 /** Parses `image.digest`, `images[0].digest`, `[1].image.digest` into keys and indexes. */
@@ -378,13 +381,17 @@ function parseYamlPath(path: string): Array<string | number> {
         `Refusing path ${quoteValue(path)}: segment ${index + 1} ${
           part === ''
             ? 'is empty'
-            : `${quoteValue(part)} is not a key (letters, digits, _ and -) optionally followed by [index]`
+            : `${quoteValue(
+                part,
+              )} is not a key (letters, digits, _ and -) optionally followed by [index]`
         }`,
       );
     }
     if (!match[1] && index > 0) {
       throw new Error(
-        `Refusing path ${quoteValue(path)}: write an index after its key, as images[0]`,
+        `Refusing path ${quoteValue(
+          path,
+        )}: write an index after its key, as images[0]`,
       );
     }
     if (RESERVED_KEYS.has(match[1])) {
@@ -426,7 +433,9 @@ function findNode(
       }
       if (segment >= node.items.length) {
         throw new Error(
-          `${quoteValue(path)} does not exist: ${here} has ${node.items.length} item(s)`,
+          `${quoteValue(path)} does not exist: ${here} has ${
+            node.items.length
+          } item(s)`,
         );
       }
       node = node.items[segment];
@@ -453,7 +462,9 @@ function findNode(
   }
   if (isAlias(node)) {
     throw new Error(
-      `${quoteValue(path)} is an alias (*${node.source}); edit the anchored value instead`,
+      `${quoteValue(path)} is an alias (*${
+        node.source
+      }); edit the anchored value instead`,
     );
   }
   return node;

@@ -53,10 +53,21 @@ export function deployment(
     namespace: `shop-${name}`,
     name: 'shop',
     specImages: [],
-    replicas: { desired, current: desired, updated: desired, ready, available: ready },
+    replicas: {
+      desired,
+      current: desired,
+      updated: desired,
+      ready,
+      available: ready,
+    },
     running: [],
     revision: 1,
-    deployment: { progressing: true, available: ready >= desired, maxSurge: '25%', message: null },
+    deployment: {
+      progressing: true,
+      available: ready >= desired,
+      maxSurge: '25%',
+      message: null,
+    },
     ...overrides,
   };
 }
@@ -83,7 +94,13 @@ export function rollout(
     setWeight: 100,
     actualWeight: 100,
     replicas: { desired: 5, current: 5, updated: 5, ready: 5, available: 5 },
-    images: [{ image: `ghcr.io/acme/shop@${digest}`, digests: [digest], roles: ['stable'] }],
+    images: [
+      {
+        image: `ghcr.io/acme/shop@${digest}`,
+        digests: [digest],
+        roles: ['stable'],
+      },
+    ],
     analysisRuns: [],
     aborted: false,
     ...overrides,
@@ -100,7 +117,12 @@ export function ladderOf(rungs: {
   return {
     entityRef: 'component:default/shop',
     rungs: [
-      { ...rung('local', []), observed: false, workloads: [], replicas: { ready: 0, desired: 0 } },
+      {
+        ...rung('local', []),
+        observed: false,
+        workloads: [],
+        replicas: { ready: 0, desired: 0 },
+      },
       rungs.dev ?? rung('dev', [V3]),
       rungs.preview ?? rung('preview', []),
       rungs.staging ?? rung('staging', [V2]),
@@ -112,9 +134,19 @@ export function ladderOf(rungs: {
 }
 
 export const RUNG_RULES = [
-  { name: 'local', gate: { type: 'auto-merge' as const, canaryAnalysis: false } },
+  {
+    name: 'local',
+    gate: { type: 'auto-merge' as const, canaryAnalysis: false },
+  },
   { name: 'dev', gate: { type: 'auto-merge' as const, canaryAnalysis: false } },
-  { name: 'preview', gate: { type: 'auto-merge' as const, canaryAnalysis: false }, preview: true },
+  {
+    name: 'preview',
+    gate: { type: 'auto-merge' as const, canaryAnalysis: false },
+    preview: true,
+  },
   { name: 'staging', gate: { type: 'review' as const, canaryAnalysis: false } },
-  { name: 'prod', gate: { type: 'review-and-approval' as const, canaryAnalysis: true } },
+  {
+    name: 'prod',
+    gate: { type: 'review-and-approval' as const, canaryAnalysis: true },
+  },
 ];

@@ -1,0 +1,19 @@
+import { createConditionExports } from '@backstage/plugin-permission-node';
+import { promotionPermissionRules } from './rules';
+
+const exports = createConditionExports({
+  pluginId: 'environment-ladder',
+  resourceType: 'catalog-entity',
+  rules: promotionPermissionRules,
+});
+
+/**
+ * Conditions for policies on `environment-ladder.promotion.create` and
+ * `environment-ladder.ladder.read`, e.g.
+ * `environmentLadderConditions.isTargetEnvironment({ environments: ['dev'] })`.
+ */
+export const environmentLadderConditions = exports.conditions;
+
+/** Builds a conditional decision on the ladder's permissions from {@link environmentLadderConditions}. */
+export const createEnvironmentLadderConditionalDecision =
+  exports.createConditionalDecision;

@@ -1,0 +1,85 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
+import {
+  ladderReadPermission,
+  promotionCreatePermission,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import type { PromotionPermissionResource } from './promotionPermissionResourceRef';
+import { promotionPermissionRules } from './rules';
+
+/** The one place where the ladder's permissions are checked. */
+export interface PermissionChecks {
+  /** Throws NotAllowedError unless the caller may read this entity's ladder. */
+  assertCanReadLadder(credentials: BackstageCredentials, entity: Entity): Promise<void>;
+  /** Throws NotAllowedError unless the caller may promote this entity into the target rung. */
+  assertCanPromote(
+    credentials: BackstageCredentials,
+    entity: Entity,
+    targetEnvironment: string,
+  ): Promise<void>;
+  /** The rungs, of those given, into which the caller may promote this entity. */
+  promotableEnvironments(
+    credentials: BackstageCredentials,
+    entity: Entity,
+    environments: string[],
+  ): Promise<string[]>;
+}
+
+const authorize = createConditionAuthorizer<PromotionPermissionResource, never>(
+  Object.values(promotionPermissionRules) as any,
+);
+
+/** Creates the permission checks over Backstage's permission framework. */
+export function createPermissionChecks(options: {
+  permissions: PermissionsService;
+}): PermissionChecks {
+  const { permissions } = options;
+
+  // Decided here rather than by the permission backend: the entity is
+  // already loaded with the caller's credentials, and the target rung is part
+  // of a promotion's question but not of the entity. Conditions may use the
+  // catalog's rules and ours alike; both are evaluated on the same resource.
+  async function decider(
+    permission: typeof ladderReadPermission,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    return (resource: PromotionPermissionResource) =>
+      authorize(decision, resource);
+  }
+
+  return {
+    async assertCanReadLadder(credentials, entity) {
+      const allowed = await decider(ladderReadPermission, credentials);
+      if (!allowed({ entity })) {
+        throw new NotAllowedError(
+          `You may not read the ladder of ${stringifyEntityRef(entity)}`,
+        );
+      }
+    },
+
+    async assertCanPromote(credentials, entity, targetEnvironment) {
+      const allowed = await decider(promotionCreatePermission, credentials);
+      if (!allowed({ entity, targetEnvironment })) {
+        throw new NotAllowedError(
+          `You may not promote ${stringifyEntityRef(entity)} to ${targetEnvironment}`,
+        );
+      }
+    },
+
+    async promotableEnvironments(credentials, entity, environments) {
+      const allowed = await decider(promotionCreatePermission, credentials);
+      return environments.filter(targetEnvironment =>
+        allowed({ entity, targetEnvironment }),
+      );
+    },
+  };
+}

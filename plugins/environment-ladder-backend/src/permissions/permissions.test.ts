@@ -1,0 +1,184 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  isPermission,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type { PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  ladderReadPermission,
+  promotionCreatePermission,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import request from 'supertest';
+import { environmentLadderPlugin } from '../plugin';
+import {
+  createEnvironmentLadderConditionalDecision,
+  environmentLadderConditions,
+} from './conditions';
+import { createPermissionChecks } from './createPermissionChecks';
+
+/**
+ * The ladder's permissions as a policy decides them: our resource type and
+ * rules registered with the permissions registry, a policy's conditional
+ * decisions (our rules and the catalog's) evaluated by our checks.
+ */
+const service = (name: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'service', owner, lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+const checkout = service('checkout', 'group:default/team-shop');
+const secret = service('secret', 'group:default/team-shop');
+const payments = service('payments', 'group:default/team-payments');
+
+const MEMBERSHIPS: Record<string, string[]> = {
+  'user:default/shopper': ['group:default/team-shop'],
+  'user:default/releaser': ['group:default/platform-team'],
+  'user:default/outsider': [],
+};
+
+/** A policy as an adopter writes it (the demo backend ships the same rules). */
+const policy = {
+  async handle(query: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    if (isPermission(query.permission, ladderReadPermission)) {
+      return createEnvironmentLadderConditionalDecision(query.permission, {
+        not: environmentLadderConditions.hasAnnotation({ annotation: 'acme.io/secret' }),
+      });
+    }
+    if (isPermission(query.permission, promotionCreatePermission)) {
+      if (claims.includes('group:default/platform-team')) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createEnvironmentLadderConditionalDecision(query.permission, {
+        allOf: [
+          environmentLadderConditions.isEntityOwner({ claims }),
+          environmentLadderConditions.isTargetEnvironment({
+            environments: ['dev', 'staging'],
+          }),
+        ],
+      });
+    }
+    return { result: AuthorizeResult.ALLOW };
+  },
+};
+
+/**
+ * The permissions service as the permission backend answers it: the policy's
+ * decision for the user, serialized and parsed as it travels.
+ */
+function permissionsFor(user: string) {
+  return mockServices.permissions.mock({
+    authorizeConditional: async requests =>
+      Promise.all(
+        requests.map(async ({ permission }) =>
+          JSON.parse(
+            JSON.stringify(
+              await policy.handle(
+                { permission } as PolicyQuery,
+                {
+                  info: {
+                    userEntityRef: user,
+                    ownershipEntityRefs: [user, ...(MEMBERSHIPS[user] ?? [])],
+                  },
+                } as PolicyQueryUser,
+              ),
+            ),
+          ),
+        ),
+      ),
+  });
+}
+
+beforeAll(() => {
+  secret.metadata.annotations = { 'acme.io/secret': 'yes' };
+});
+
+describe('the ladder permissions', () => {
+  it('registers its permissions and rules with the permissions registry', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        environmentLadderPlugin,
+        catalogServiceMock.factory({ entities: [checkout] }),
+        mockServices.rootConfig.factory({
+          data: { environmentLadder: { rungs: [{ name: 'local' }] } },
+        }),
+      ],
+    });
+    const response = await request(server)
+      .get('/api/environment-ladder/.well-known/backstage/permissions/metadata')
+      .set('Authorization', mockCredentials.service.header());
+    expect(response.status).toBe(200);
+    expect(response.body.permissions.map((p: { name: string }) => p.name).sort()).toEqual([
+      'environment-ladder.ladder.read',
+      'environment-ladder.promotion.create',
+    ]);
+    expect(response.body.rules.map((r: { name: string }) => r.name).sort()).toEqual([
+      'HAS_ANNOTATION',
+      'HAS_LABEL',
+      'HAS_METADATA',
+      'HAS_SPEC',
+      'IS_ENTITY_KIND',
+      'IS_ENTITY_OWNER',
+      'IS_TARGET_ENVIRONMENT',
+    ]);
+  });
+
+  it('answers the ladder when the policy allows it and 403 when its conditions fail', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        environmentLadderPlugin,
+        catalogServiceMock.factory({ entities: [checkout, secret] }),
+        permissionsFor('user:default/outsider').factory,
+        mockServices.rootConfig.factory({
+          data: { environmentLadder: { rungs: [{ name: 'local' }] } },
+        }),
+      ],
+    });
+    const get = (name: string) =>
+      request(server)
+        .get(`/api/environment-ladder/entities/component/default/${name}/ladder`)
+        .set('Authorization', mockCredentials.user.header('user:default/outsider'));
+    const allowed = await get('checkout');
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.entityRef).toBe('component:default/checkout');
+    const denied = await get('secret');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'You may not read the ladder of component:default/secret',
+    });
+  });
+
+  it.each([
+    ['user:default/shopper', checkout, ['dev', 'staging']],
+    ['user:default/shopper', payments, []],
+    ['user:default/releaser', payments, ['dev', 'staging', 'prod']],
+    ['user:default/outsider', checkout, []],
+  ] as const)('lets %s promote %s to exactly %j', async (user, entity, allowed) => {
+    const checks = createPermissionChecks({ permissions: permissionsFor(user) });
+    const credentials = mockCredentials.user(user);
+    await expect(
+      checks.promotableEnvironments(credentials, entity, ['dev', 'staging', 'prod']),
+    ).resolves.toEqual(allowed);
+    for (const target of ['dev', 'staging', 'prod']) {
+      const attempt = checks.assertCanPromote(credentials, entity, target);
+      if (allowed.includes(target)) {
+        await expect(attempt).resolves.toBeUndefined();
+      } else {
+        await expect(attempt).rejects.toMatchObject({
+          name: 'NotAllowedError',
+          message: `You may not promote ${`component:default/${entity.metadata.name}`} to ${target}`,
+        });
+      }
+    }
+  });
+});

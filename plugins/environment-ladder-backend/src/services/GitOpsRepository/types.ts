@@ -1,0 +1,57 @@
+/** What a promotion pull request changes and says. */
+export interface OpenPromotionPullRequestOptions {
+  /** The GitOps repository, e.g. `https://github.com/acme/gitops`. */
+  repoUrl: string;
+  /** The branch to merge into; the repository's default branch when omitted. */
+  baseBranch?: string;
+  /** The manifest to edit, relative to the repository root. */
+  filePath: string;
+  /** Turns the file's text at the base branch into the promoted text (e.g. `updateImageDigest`). */
+  edit: (text: string) => { text: string };
+  /** The head branch; deterministic, so that a retry finds its own pull request. */
+  branch: string;
+  title: string;
+  body: string;
+  /** The commit message; the title when omitted. */
+  commitMessage?: string;
+  labels?: string[];
+  /** GitHub user logins, or `org/team-slug` for teams. */
+  reviewers?: string[];
+  /** Read and compute the change, write nothing. */
+  dryRun?: boolean;
+}
+
+/** The pull request that carries a promotion, or what it would be in a dry run. */
+export interface PromotionPullRequestResult {
+  /** The pull request's web URL; null in a dry run that found no open pull request. */
+  url: string | null;
+  /** Null in a dry run that found no open pull request. */
+  number: number | null;
+  branch: string;
+  /** An open pull request from `branch` existed and was returned instead of a new one. */
+  reused: boolean;
+  /** A unified diff of the file's change; empty when an existing pull request was reused. */
+  diff: string;
+  dryRun: boolean;
+  /** Things that went wrong after the pull request was opened (labels, reviewers). */
+  warnings: string[];
+  /** How many requests were sent to GitHub. */
+  requests: number;
+}
+
+/** The state of a pull request as the ledger needs it. */
+export interface PullRequestState {
+  state: 'open' | 'closed';
+  merged: boolean;
+}
+
+/** Opens and follows promotion pull requests in a GitOps repository. */
+export interface GitOpsRepository {
+  openPromotionPullRequest(
+    options: OpenPromotionPullRequestOptions,
+  ): Promise<PromotionPullRequestResult>;
+  getPullRequestState(options: {
+    repoUrl: string;
+    number: number;
+  }): Promise<PullRequestState>;
+}

@@ -1,0 +1,385 @@
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  isPromotionInFlight,
+  isPromotionTerminal,
+  type Promotion,
+  type PromotionEvent,
+  type PromotionPullRequest,
+  type PromotionState,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { NewPromotion, PromotionPatch, PromotionStore } from './types';
+
+const PROMOTIONS = 'environment_ladder_promotions';
+const EVENTS = 'environment_ladder_promotion_events';
+
+const migrationsDir = resolvePackagePath(
+  '@environment-ladder/plugin-environment-ladder-backend',
+  'migrations',
+);
+
+/** The steps the ledger allows; anything else is refused. */
+const NEXT_STATES: Record<PromotionState, PromotionState[]> = {
+  requested: ['pr-open', 'rejected', 'failed', 'superseded'],
+  'pr-open': ['merged', 'rejected', 'failed', 'superseded'],
+  merged: ['running', 'failed', 'superseded'],
+  running: ['verified', 'failed', 'superseded'],
+  verified: [],
+  rejected: [],
+  failed: [],
+  superseded: [],
+};
+
+// A lost race on the in-flight key can meet a promotion that finished in between.
+const CREATE_ATTEMPTS = 3;
+
+type PromotionRow = {
+  id: string;
+  entity_ref: string;
+  source_environment: string;
+  target_environment: string;
+  digest: string;
+  reason: string;
+  requested_by: string;
+  state: string;
+  verdicts: string;
+  pull_request_url: string | null;
+  pull_request_number: number | null;
+  branch: string | null;
+  approvals: string;
+  idempotency_key: string | null;
+  in_flight_key: string | null;
+  error: string | null;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+};
+
+type EventRow = {
+  id: number;
+  promotion_id: string;
+  state: string;
+  message: string;
+  at: Date | string | number;
+};
+
+/**
+ * Creates the promotion ledger over the plugin's database, running its migrations
+ * first unless the database service says to skip them.
+ */
+export async function createPromotionStore(options: {
+  database: DatabaseService;
+  now?: () => Date;
+}): Promise<PromotionStore> {
+  const { database } = options;
+  const now = options.now ?? (() => new Date());
+  const db = await database.getClient();
+  if (!database.migrations?.skip) {
+    await db.migrate.latest({ directory: migrationsDir });
+  }
+
+  async function load(
+    rows: PromotionRow[],
+    client: Knex = db,
+  ): Promise<Promotion[]> {
+    if (rows.length === 0) return [];
+    const events: EventRow[] = await client(EVENTS)
+      .whereIn(
+        'promotion_id',
+        rows.map(row => row.id),
+      )
+      .orderBy('id', 'asc');
+    const byPromotion = new Map<string, PromotionEvent[]>();
+    for (const event of events) {
+      const list = byPromotion.get(event.promotion_id) ?? [];
+      list.push({
+        state: event.state as PromotionState,
+        at: toIso(event.at),
+        message: event.message,
+      });
+      byPromotion.set(event.promotion_id, list);
+    }
+    return rows.map(row => toPromotion(row, byPromotion.get(row.id) ?? []));
+  }
+
+  async function getRow(id: string, client: Knex = db) {
+    return (await client<PromotionRow>(PROMOTIONS).where({ id }).first()) as
+      | PromotionRow
+      | undefined;
+  }
+
+  async function mustGet(id: string, client: Knex = db): Promise<Promotion> {
+    const row = await getRow(id, client);
+    if (!row) throw new NotFoundError(`No promotion with id ${id}`);
+    return (await load([row], client))[0];
+  }
+
+  /** The existing promotion for an idempotency key, checked to be for the same request. */
+  async function findByKey(input: NewPromotion) {
+    if (!input.idempotencyKey) return undefined;
+    const row = (await db<PromotionRow>(PROMOTIONS)
+      .where({ idempotency_key: input.idempotencyKey })
+      .first()) as PromotionRow | undefined;
+    if (!row) return undefined;
+    if (
+      row.entity_ref !== input.entityRef ||
+      row.target_environment !== input.targetEnvironment
+    ) {
+      throw new ConflictError(
+        `The idempotency key was already used for a promotion of ${row.entity_ref} to ${row.target_environment}`,
+      );
+    }
+    return (await load([row]))[0];
+  }
+
+  async function insert(input: NewPromotion): Promise<Promotion> {
+    const at = now();
+    const id = randomUUID();
+    await db.transaction(async tx => {
+      await tx(PROMOTIONS).insert({
+        id,
+        entity_ref: input.entityRef,
+        source_environment: input.sourceEnvironment,
+        target_environment: input.targetEnvironment,
+        digest: input.digest,
+        reason: input.reason,
+        requested_by: input.requestedBy,
+        state: 'requested',
+        verdicts: JSON.stringify(input.verdicts ?? []),
+        pull_request_url: null,
+        pull_request_number: null,
+        branch: null,
+        approvals: '[]',
+        idempotency_key: input.idempotencyKey ?? null,
+        in_flight_key: inFlightKey(input.entityRef, input.targetEnvironment),
+        error: null,
+        created_at: at,
+        updated_at: at,
+      });
+      await tx(EVENTS).insert({
+        promotion_id: id,
+        state: 'requested',
+        message: `requested by ${input.requestedBy}`,
+        at,
+      });
+    });
+    return mustGet(id);
+  }
+
+  return {
+    async create(input) {
+      if (input.idempotencyKey !== undefined) {
+        if (
+          typeof input.idempotencyKey !== 'string' ||
+          input.idempotencyKey.length === 0 ||
+          input.idempotencyKey.length > 255
+        ) {
+          throw new InputError(
+            'The idempotency key must be between 1 and 255 characters long',
+          );
+        }
+      }
+      for (let attempt = 1; ; attempt++) {
+        const existing = await findByKey(input);
+        if (existing) return { promotion: existing, created: false };
+        try {
+          return { promotion: await insert(input), created: true };
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+        // Lost a race: either the same key was recorded meanwhile, or another
+        // promotion to the same target is in flight.
+        const raced = await findByKey(input);
+        if (raced) return { promotion: raced, created: false };
+        const blocking = (await db<PromotionRow>(PROMOTIONS)
+          .where({
+            in_flight_key: inFlightKey(
+              input.entityRef,
+              input.targetEnvironment,
+            ),
+          })
+          .first()) as PromotionRow | undefined;
+        if (blocking) {
+          throw new ConflictError(
+            `A promotion of ${input.entityRef} to ${input.targetEnvironment} is already in flight (${blocking.id}, state ${blocking.state}); wait until it is verified or has failed`,
+          );
+        }
+        if (attempt >= CREATE_ATTEMPTS) {
+          throw new ConflictError(
+            `Could not record the promotion of ${input.entityRef} to ${input.targetEnvironment}: it kept conflicting with concurrent requests`,
+          );
+        }
+      }
+    },
+
+    async get(id) {
+      const row = await getRow(id);
+      return row ? (await load([row]))[0] : undefined;
+    },
+
+    async listForEntity(entityRef) {
+      const rows: PromotionRow[] = await db<PromotionRow>(PROMOTIONS)
+        .where({ entity_ref: entityRef })
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ]);
+      return load(rows);
+    },
+
+    async listInFlight() {
+      const rows: PromotionRow[] = await db<PromotionRow>(PROMOTIONS)
+        .whereNotNull('in_flight_key')
+        .orderBy([
+          { column: 'created_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ]);
+      return load(rows);
+    },
+
+    async transition(id, state, message, patch = {}) {
+      if (!(state in NEXT_STATES)) {
+        throw new InputError(
+          `Unknown promotion state ${JSON.stringify(state)}`,
+        );
+      }
+      return db.transaction(async tx => {
+        const row = await getRow(id, tx);
+        if (!row) throw new NotFoundError(`No promotion with id ${id}`);
+        const from = row.state as PromotionState;
+        if (isPromotionTerminal(from)) {
+          throw new ConflictError(
+            `Promotion ${id} is ${from}, a final state; it cannot become ${state}`,
+          );
+        }
+        if (!NEXT_STATES[from]?.includes(state)) {
+          throw new ConflictError(
+            `Promotion ${id} cannot go from ${from} to ${state}`,
+          );
+        }
+        const at = now();
+        const changes: Record<string, unknown> = {
+          state,
+          updated_at: at,
+          in_flight_key: isPromotionInFlight(state)
+            ? inFlightKey(row.entity_ref, row.target_environment)
+            : null,
+          ...patchColumns(patch),
+        };
+        // Compare-and-set on the state: a concurrent transition makes this one fail.
+        const updated = await tx(PROMOTIONS)
+          .where({ id, state: from })
+          .update(changes);
+        if (updated !== 1) {
+          throw new ConflictError(
+            `Promotion ${id} changed while moving it to ${state}; try again`,
+          );
+        }
+        await tx(EVENTS).insert({ promotion_id: id, state, message, at });
+        return mustGet(id, tx);
+      });
+    },
+
+    async setPullRequest(id, pullRequest) {
+      return db.transaction(async tx => {
+        const row = await getRow(id, tx);
+        if (!row) throw new NotFoundError(`No promotion with id ${id}`);
+        if (isPromotionTerminal(row.state)) {
+          throw new ConflictError(
+            `Promotion ${id} is ${row.state}, a final state; its pull request cannot change`,
+          );
+        }
+        await tx(PROMOTIONS)
+          .where({ id })
+          .update({ ...patchColumns({ pullRequest }), updated_at: now() });
+        return mustGet(id, tx);
+      });
+    },
+  };
+}
+
+function inFlightKey(entityRef: string, targetEnvironment: string): string {
+  return `${entityRef}|${targetEnvironment}`;
+}
+
+function patchColumns(patch: PromotionPatch): Partial<PromotionRow> {
+  const columns: Partial<PromotionRow> = {};
+  if (patch.error !== undefined) columns.error = patch.error;
+  if (patch.approvals !== undefined) {
+    columns.approvals = JSON.stringify(patch.approvals);
+  }
+  if (patch.pullRequest !== undefined) {
+    const pr: PromotionPullRequest | null = patch.pullRequest;
+    columns.pull_request_url = pr?.url ?? null;
+    columns.pull_request_number = pr?.number ?? null;
+    columns.branch = pr?.branch ?? null;
+  }
+  return columns;
+}
+
+function toPromotion(row: PromotionRow, history: PromotionEvent[]): Promotion {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    sourceEnvironment: row.source_environment,
+    targetEnvironment: row.target_environment,
+    digest: row.digest,
+    reason: row.reason,
+    requestedBy: row.requested_by,
+    state: row.state as PromotionState,
+    verdicts: parseJsonArray(row.verdicts),
+    pullRequest:
+      row.pull_request_url && row.pull_request_number !== null && row.branch
+        ? {
+            url: row.pull_request_url,
+            number: Number(row.pull_request_number),
+            branch: row.branch,
+          }
+        : null,
+    approvals: parseJsonArray(row.approvals),
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    history,
+    error: row.error,
+  };
+}
+
+function parseJsonArray<T>(text: string): T[] {
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Timestamps come back as Date (PostgreSQL), epoch milliseconds or text (SQLite). */
+function toIso(value: Date | string | number): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  const text = String(value);
+  const parsed = new Date(
+    /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`,
+  );
+  return Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return (
+    code === '23505' || // PostgreSQL unique_violation
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    (typeof message === 'string' &&
+      /UNIQUE constraint failed|duplicate key value violates unique constraint/i.test(
+        message,
+      ))
+  );
+}

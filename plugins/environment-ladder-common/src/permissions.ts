@@ -1,0 +1,32 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * The catalog's resource type: both permissions are checked against the
+ * service's catalog entity, so that policies can use the catalog's rules
+ * (for example `isEntityOwner`).
+ */
+export const LADDER_RESOURCE_TYPE = 'catalog-entity';
+
+/** Reading an entity's ladder. Checked with the entity as the resource. */
+export const ladderReadPermission = createPermission({
+  name: 'environment-ladder.ladder.read',
+  attributes: { action: 'read' },
+  resourceType: LADDER_RESOURCE_TYPE,
+});
+
+/**
+ * Requesting a promotion of an entity's digest to a rung. Checked with the
+ * entity as the resource; conditional policies may also use the
+ * `IS_TARGET_ENVIRONMENT` rule of the backend plugin.
+ */
+export const promotionCreatePermission = createPermission({
+  name: 'environment-ladder.promotion.create',
+  attributes: { action: 'create' },
+  resourceType: LADDER_RESOURCE_TYPE,
+});
+
+/** Every permission of the Environment Ladder suite. */
+export const environmentLadderPermissions = [
+  ladderReadPermission,
+  promotionCreatePermission,
+];
