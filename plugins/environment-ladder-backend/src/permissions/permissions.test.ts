@@ -158,12 +158,12 @@ describe('the ladder permissions', () => {
     });
   });
 
-  it.each([
+  it.each<[string, Entity, string[]]>([
     ['user:default/shopper', checkout, ['dev', 'staging']],
     ['user:default/shopper', payments, []],
     ['user:default/releaser', payments, ['dev', 'staging', 'prod']],
     ['user:default/outsider', checkout, []],
-  ] as const)('lets %s promote %s to exactly %j', async (user, entity, allowed) => {
+  ])('lets %s promote %s to exactly %j', async (user, entity, allowed) => {
     const checks = createPermissionChecks({ permissions: permissionsFor(user) });
     const credentials = mockCredentials.user(user);
     await expect(
