@@ -1,0 +1,163 @@
+import {
+  getRolloutStatus,
+  ingressUrls,
+  observeWorkloads,
+  type RolloutStatus,
+  type RungObjects,
+  type WorkloadStatus,
+} from '@environment-ladder/plugin-environment-ladder-common';
+
+/** A rollout as `inspect` prints it: {@link RolloutStatus} without cluster and `aborted`, analysis runs by name and phase. */
+export interface InspectedRollout {
+  namespace: string;
+  name: string;
+  strategy: RolloutStatus['strategy'];
+  phase: RolloutStatus['phase'];
+  message: string;
+  step: string | null;
+  setWeight: number | null;
+  actualWeight: number | null;
+  replicas: RolloutStatus['replicas'];
+  images: Array<{
+    image: string;
+    digests: string[];
+    roles: RolloutStatus['images'][number]['roles'];
+  }>;
+  analysisRuns: Array<{ name: string; phase: string }>;
+}
+
+/** A workload as `inspect` prints it: what {@link WorkloadStatus} says it asks for and runs. */
+export interface InspectedWorkload {
+  kind: WorkloadStatus['kind'];
+  namespace: string;
+  name: string;
+  specImages: string[];
+  replicas: WorkloadStatus['replicas'];
+  revision: number | null;
+  running: Array<{
+    image: string;
+    pinnedByDigest: boolean;
+    digest: string | null;
+    pods: number;
+    readyPods: number;
+  }>;
+}
+
+/** An Ingress with the URLs Argo CD (and the ladder) shows for it. */
+export interface InspectedIngress {
+  namespace: string;
+  name: string;
+  urls: string[];
+}
+
+/** What `inspect` prints without `--config`. */
+export interface Inspection {
+  rollouts: InspectedRollout[];
+  workloads: InspectedWorkload[];
+  ingresses: InspectedIngress[];
+}
+
+const byNamespaceAndName = <T extends { namespace: string; name: string }>(
+  a: T,
+  b: T,
+  tieBreak: (a: T, b: T) => number = () => 0,
+) =>
+  compare(a.namespace, b.namespace) ||
+  compare(a.name, b.name) ||
+  tieBreak(a, b);
+
+function compare(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
+function readName(object: unknown): { namespace: string; name: string } {
+  const metadata = (object as { metadata?: Record<string, unknown> })?.metadata;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return { namespace: text(metadata?.namespace), name: text(metadata?.name) };
+}
+
+/**
+ * Reads objects of one cluster with the domain functions the ladder uses:
+ * rollouts with {@link getRolloutStatus}, workloads with
+ * {@link observeWorkloads}, ingresses with {@link ingressUrls}; each list
+ * sorted by namespace and name. An object listed twice counts once.
+ */
+export function inspectObjects(
+  objects: RungObjects,
+  options: { containerName?: string } = {},
+): Inspection {
+  const cluster = '';
+  const seenRollouts = new Set<string>();
+  const rollouts: InspectedRollout[] = [];
+  for (const rollout of objects.rollouts) {
+    const { namespace, name } = readName(rollout);
+    const key = `${namespace}\u0000${name}`;
+    if (seenRollouts.has(key)) continue;
+    seenRollouts.add(key);
+    const status = getRolloutStatus(rollout, {
+      replicaSets: objects.replicaSets,
+      pods: objects.pods,
+      analysisRuns: objects.analysisRuns,
+      cluster,
+      containerName: options.containerName,
+    });
+    rollouts.push({
+      namespace: status.namespace,
+      name: status.name,
+      strategy: status.strategy,
+      phase: status.phase,
+      message: status.message,
+      step: status.step,
+      setWeight: status.setWeight,
+      actualWeight: status.actualWeight,
+      replicas: { ...status.replicas },
+      images: status.images.map(image => ({
+        image: image.image,
+        digests: [...image.digests],
+        roles: [...image.roles],
+      })),
+      analysisRuns: status.analysisRuns.map(run => ({
+        name: run.name,
+        phase: run.phase,
+      })),
+    });
+  }
+
+  const workloads: InspectedWorkload[] = observeWorkloads(objects, {
+    cluster,
+    containerName: options.containerName,
+  }).map(workload => ({
+    kind: workload.kind,
+    namespace: workload.namespace,
+    name: workload.name,
+    specImages: [...workload.specImages],
+    replicas: { ...workload.replicas },
+    revision: workload.revision,
+    running: workload.running.map(running => ({
+      image: running.image,
+      pinnedByDigest: running.pinnedByDigest,
+      digest: running.digest,
+      pods: running.pods,
+      readyPods: running.readyPods,
+    })),
+  }));
+
+  const seenIngresses = new Set<string>();
+  const ingresses: InspectedIngress[] = [];
+  for (const ingress of objects.ingresses) {
+    const { namespace, name } = readName(ingress);
+    const key = `${namespace}\u0000${name}`;
+    if (seenIngresses.has(key)) continue;
+    seenIngresses.add(key);
+    ingresses.push({ namespace, name, urls: ingressUrls(ingress) });
+  }
+
+  return {
+    rollouts: rollouts.sort((a, b) => byNamespaceAndName(a, b)),
+    workloads: workloads.sort((a, b) =>
+      byNamespaceAndName(a, b, (x, y) => compare(x.kind, y.kind)),
+    ),
+    ingresses: ingresses.sort((a, b) => byNamespaceAndName(a, b)),
+  };
+}

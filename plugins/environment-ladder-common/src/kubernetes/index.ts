@@ -1,0 +1,6 @@
+export {
+  LabelSelectorError,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from './labelSelector';
+export type { LabelRequirement } from './labelSelector';
