@@ -34,6 +34,13 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
+      command:
+        'yarn fixture-github --repositories examples/gitops --port 7110',
+      url: 'http://127.0.0.1:7110/_fixture/state',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
       command: 'yarn start',
       url: 'http://localhost:3000',
       reuseExistingServer: !process.env.CI,

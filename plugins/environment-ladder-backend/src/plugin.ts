@@ -2,15 +2,21 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { environmentLadderPermissions } from '@environment-ladder/plugin-environment-ladder-common';
 import { readKnownClusters, readLadderConfig } from './config';
 import { createPermissionChecks } from './permissions/createPermissionChecks';
 import { promotionPermissionResourceRef } from './permissions/promotionPermissionResourceRef';
 import { promotionPermissionRules } from './permissions/rules';
+import { readGitOpsConfig } from './gitOpsConfig';
 import { createRouter } from './router';
+import { createGitHubGitOpsRepository } from './services/GitOpsRepository/createGitHubGitOpsRepository';
+import { createPromotionService } from './services/PromotionService/createPromotionService';
+import { createPromotionStore } from './services/PromotionStore/createPromotionStore';
 import { createClusterReader } from './services/ClusterReader/createClusterReader';
 import { createLadderService } from './services/LadderService/createLadderService';
+import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
 
 /** The Environment Ladder backend plugin. */
 export const environmentLadderPlugin = createBackendPlugin({
@@ -27,6 +33,8 @@ export const environmentLadderPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
       },
       async init({
         config,
@@ -38,14 +46,18 @@ export const environmentLadderPlugin = createBackendPlugin({
         catalog,
         permissions,
         permissionsRegistry,
+        database,
+        scheduler,
       }) {
         const ladderConfig = readLadderConfig(config, {
           knownClusters: readKnownClusters(config),
         });
+        const integrations = ScmIntegrations.fromConfig(config);
         const ladderService = createLadderService({
           config: ladderConfig,
           clusterReader: createClusterReader({ discovery, auth }),
           logger,
+          pullRequestStates: createPullRequestStates({ integrations, logger }),
         });
         permissionsRegistry.addResourceType({
           resourceRef: promotionPermissionResourceRef,
@@ -63,8 +75,44 @@ export const environmentLadderPlugin = createBackendPlugin({
           },
         });
         const permissionChecks = createPermissionChecks({ permissions });
+
+        const appBaseUrl = config.getOptionalString('app.baseUrl');
+        const promotionService = createPromotionService({
+          config: ladderConfig,
+          gitOps: readGitOpsConfig(config),
+          ladderService,
+          store: await createPromotionStore({ database }),
+          repository: createGitHubGitOpsRepository({ integrations }),
+          catalog,
+          auth,
+          logger,
+          entityUrl: entity =>
+            appBaseUrl &&
+            `${appBaseUrl}/catalog/${entity.metadata.namespace ?? 'default'}/${entity.kind.toLocaleLowerCase('en-US')}/${entity.metadata.name}/environments`,
+        });
+        // Follows every promotion in flight until it runs verified or fails;
+        // it also picks up promotions a restart interrupted.
+        await scheduler.scheduleTask({
+          id: 'environment-ladder-reconcile-promotions',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            const { advanced, failed } = await promotionService.reconcile();
+            if (advanced || failed) {
+              logger.info('Reconciled promotions', { advanced, failed });
+            }
+          },
+        });
+
         httpRouter.use(
-          await createRouter({ httpAuth, catalog, ladderService, permissionChecks }),
+          await createRouter({
+            httpAuth,
+            catalog,
+            config: ladderConfig,
+            ladderService,
+            promotionService,
+            permissionChecks,
+          }),
         );
       },
     });

@@ -1,61 +1,200 @@
 import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
+import {
+  stringifyEntityRef,
+  type CompoundEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { LadderConfig } from './config';
 import type { PermissionChecks } from './permissions/createPermissionChecks';
 import type { LadderService } from './services/LadderService/types';
+import type { PromotionService } from './services/PromotionService/types';
+
+const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+const NAMESPACE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 
 /** Entity reference parts as the catalog allows them; anything else never reaches a cluster. */
 const entityRefParams = z.object({
-  kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/),
-  namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
-  name: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/),
+  kind: z.string().regex(KIND),
+  namespace: z.string().regex(NAMESPACE),
+  name: z.string().regex(NAME),
 });
 
-/** Parses route parameters, turning a mismatch into a 400 that names the parameter. */
-function parseEntityRef(params: unknown) {
-  const parsed = entityRefParams.safeParse(params);
+/** `kind:namespace/name`, each part as the catalog allows it. */
+const ENTITY_REF = /^([A-Za-z][A-Za-z0-9]{0,62}):([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\/([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)$/;
+
+/** A promotion request. Strict: an unknown field is a mistake worth a 400. */
+const promotionRequestBody = z
+  .object({
+    entityRef: z.string().max(256).regex(ENTITY_REF, 'must be kind:namespace/name'),
+    targetEnvironment: z.string().max(63),
+    // The digest's form is a ladder rule (checked with the others) so that its
+    // refusal names the rule; here only its size is bounded.
+    digest: z.string().max(200).optional(),
+    reason: z.string().trim().min(1, 'must say why').max(2000),
+    dryRun: z.boolean().optional(),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 letters, digits, dots, dashes, colons or underscores')
+      .optional(),
+  })
+  .strict();
+
+const promotionIdParams = z.object({ id: z.string().uuid() });
+
+/** Parses with a schema, turning a mismatch into a 400 that names the field. */
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || 'body';
+    throw new InputError(`Invalid ${what}: '${field}' ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Parses route parameters, turning a mismatch into a 400 that names the parameter. */
+function parseEntityRef(params: unknown): CompoundEntityRef {
+  const parsed = entityRefParams.safeParse(params);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0].path.join('.');
     throw new InputError(
-      `Invalid entity reference: '${issue.path.join('.')}' is not a valid catalog ${issue.path.join('.')}`,
+      `Invalid entity reference: '${field}' is not a valid catalog ${field}`,
     );
   }
   return parsed.data;
+}
+
+function userRef(credentials: BackstageCredentials<BackstageUserPrincipal>) {
+  return credentials.principal.userEntityRef;
 }
 
 /** Creates the plugin's router: parse and validate input, call services, nothing else. */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
+  config: LadderConfig;
   ladderService: LadderService;
+  promotionService: PromotionService;
   permissionChecks: PermissionChecks;
 }): Promise<express.Router> {
-  const { httpAuth, catalog, ladderService, permissionChecks } = options;
+  const {
+    httpAuth,
+    catalog,
+    config,
+    ladderService,
+    promotionService,
+    permissionChecks,
+  } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '64kb' }));
+
+  // Reading through the catalog as the caller means an entity they cannot
+  // see is a 404, exactly like one that does not exist.
+  async function visibleEntity(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ) {
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${ref.kind.toLocaleLowerCase('en-US')}:${ref.namespace}/${ref.name} in the catalog`,
+      );
+    }
+    return entity;
+  }
+
+  async function readableEntity(req: express.Request) {
+    const ref = parseEntityRef(req.params);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entity = await visibleEntity(ref, credentials);
+    await permissionChecks.assertCanReadLadder(credentials, entity);
+    return { entity, credentials };
+  }
+
+  router.get('/entities/:kind/:namespace/:name/ladder', async (req, res) => {
+    const { entity } = await readableEntity(req);
+    res.json(await ladderService.getLadder(entity));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/promotions', async (req, res) => {
+    const { entity } = await readableEntity(req);
+    res.json({
+      items: await promotionService.listForEntity(stringifyEntityRef(entity)),
+    });
+  });
 
   router.get(
-    '/entities/:kind/:namespace/:name/ladder',
+    '/entities/:kind/:namespace/:name/promotions/targets',
     async (req, res) => {
-      const ref = parseEntityRef(req.params);
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-      // Reading through the catalog as the caller means an entity they cannot
-      // see is a 404, exactly like one that does not exist.
-      const entity = await catalog.getEntityByRef(ref, { credentials });
-      if (!entity) {
-        throw new NotFoundError(
-          `No entity ${ref.kind}:${ref.namespace}/${ref.name} in the catalog`,
-        );
-      }
-      await permissionChecks.assertCanReadLadder(credentials, entity);
-      res.json(await ladderService.getLadder(entity));
+      const { entity, credentials } = await readableEntity(req);
+      const candidates = config.rungs
+        .filter(rung => rung.clusters.length > 0 && rung.kind !== 'preview')
+        .map(rung => rung.name);
+      const allowed = new Set(
+        await permissionChecks.promotableEnvironments(credentials, entity, candidates),
+      );
+      res.json({
+        targets: candidates.map(environment => ({
+          environment,
+          allowed: allowed.has(environment),
+        })),
+      });
     },
   );
+
+  router.post('/promotions', async (req, res) => {
+    // Only users request promotions: the scaffolder action calls on behalf of
+    // its initiator, so the ledger records a person, never a service.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const request = parse(promotionRequestBody, req.body, 'promotion request');
+    const [, kind, namespace, , name] = ENTITY_REF.exec(request.entityRef)!;
+    const entity = await visibleEntity({ kind, namespace, name }, credentials);
+    await permissionChecks.assertCanPromote(
+      credentials,
+      entity,
+      request.targetEnvironment,
+    );
+    const response = await promotionService.request({
+      request,
+      entity,
+      requestedBy: userRef(credentials),
+    });
+    res.status(response.created ? 201 : 200).json(response);
+  });
+
+  router.post('/promotions/:id/approve', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { id } = parse(promotionIdParams, req.params, 'promotion id');
+    const promotion = await promotionService.get(id);
+    if (!promotion) {
+      throw new NotFoundError(`No promotion ${id}`);
+    }
+    const [, kind, namespace, , name] = ENTITY_REF.exec(promotion.entityRef) ?? [];
+    const entity = await visibleEntity({ kind, namespace, name }, credentials);
+    // Approving is promoting: the approver needs the same permission.
+    await permissionChecks.assertCanPromote(
+      credentials,
+      entity,
+      promotion.targetEnvironment,
+    );
+    res.json({
+      promotion: await promotionService.approve({
+        id,
+        approver: userRef(credentials),
+      }),
+    });
+  });
 
   return router;
 }

@@ -3,5 +3,9 @@ import type { Ladder } from '@environment-ladder/plugin-environment-ladder-commo
 
 /** Builds an entity's ladder from what runs in each rung's clusters. */
 export interface LadderService {
-  getLadder(entity: Entity): Promise<Ladder>;
+  /**
+   * The entity's ladder. `fresh` skips any cache: the promotion rules must
+   * look at what runs now.
+   */
+  getLadder(entity: Entity, options?: { fresh?: boolean }): Promise<Ladder>;
 }

@@ -284,6 +284,35 @@ export async function createPromotionStore(options: {
       });
     },
 
+    async recordApproval(id, approver) {
+      return db.transaction(async tx => {
+        const row = await getRow(id, tx);
+        if (!row) throw new NotFoundError(`No promotion with id ${id}`);
+        if (row.state !== 'requested') {
+          throw new ConflictError(
+            `Promotion ${id} is ${row.state}; only a requested promotion can be approved`,
+          );
+        }
+        const approvals: string[] = JSON.parse(row.approvals ?? '[]');
+        if (!approvals.includes(approver)) approvals.push(approver);
+        const at = now();
+        // Compare-and-set on the state, as for transitions.
+        const updated = await tx(PROMOTIONS)
+          .where({ id, state: 'requested' })
+          .update({ approvals: JSON.stringify(approvals), updated_at: at });
+        if (updated !== 1) {
+          throw new ConflictError(`Promotion ${id} changed while approving it; try again`);
+        }
+        await tx(EVENTS).insert({
+          promotion_id: id,
+          state: 'requested',
+          message: `approved by ${approver}`,
+          at,
+        });
+        return mustGet(id, tx);
+      });
+    },
+
     async setPullRequest(id, pullRequest) {
       return db.transaction(async tx => {
         const row = await getRow(id, tx);

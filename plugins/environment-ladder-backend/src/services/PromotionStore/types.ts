@@ -53,6 +53,8 @@ export interface PromotionStore {
     message: string,
     patch?: PromotionPatch,
   ): Promise<Promotion>;
+  /** Adds an approver to a requested promotion and records the event; ConflictError in any other state. */
+  recordApproval(id: string, approver: string): Promise<Promotion>;
   /** Records the promotion's pull request; refused (ConflictError) once it is terminal. */
   setPullRequest(
     id: string,
