@@ -96,6 +96,21 @@ export async function createRouter(options: {
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
+  // A body that is not JSON is the caller's mistake; say so without echoing it.
+  router.use(
+    (
+      error: Error & { type?: string },
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error.type === 'entity.parse.failed') {
+        next(new InputError('Invalid promotion request: the body is not valid JSON'));
+        return;
+      }
+      next(error);
+    },
+  );
 
   // Reading through the catalog as the caller means an entity they cannot
   // see is a 404, exactly like one that does not exist.

@@ -10,7 +10,7 @@ export interface PromotionGate {
   canaryAnalysis: boolean;
 }
 
-/** Why a promotion request is refused; the router maps input → 400, conflict → 409, precondition → 422. */
+/** Why a promotion request is refused; the router maps input → 400 and conflict or precondition → 409 (the state of the ladder or the ledger conflicts with the request). */
 export interface PromotionRefusal {
   rule: string;
   message: string;
