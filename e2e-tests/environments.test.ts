@@ -85,3 +85,54 @@ test('a service without the Kubernetes annotation says what to add', async ({
     page.getByText('backstage.io/kubernetes-id', { exact: false }),
   ).toBeVisible();
 });
+
+test("inventory's previews: #41 open, #38 flagged for outliving its closed pull request", async ({
+  page,
+}) => {
+  const previews = (
+    expected.inventory as unknown as {
+      previews: Array<{ prNumber: number; branch: string; headSha: string; digest: string; url: string }>;
+    }
+  ).previews;
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto('/catalog/default/component/inventory/environments');
+
+  const rung = page.getByTestId('rung-preview');
+  await expect(rung).toBeVisible();
+  await expect(rung).toContainText('Previews');
+  for (const want of previews) {
+    const row = rung.getByTestId(`preview-${want.prNumber}`);
+    await expect(row).toBeVisible();
+    await expect(row).toContainText(`#${want.prNumber}`);
+    await expect(row).toContainText(want.branch);
+    await expect(row).toContainText(want.headSha.slice(0, 7));
+    await expect(row.getByTestId(`preview-digest-${want.prNumber}`)).toHaveAttribute(
+      'data-digest',
+      want.digest,
+    );
+    // The link Argo CD derives from the Ingress, opening in a new tab.
+    const link = row.getByTestId(`preview-link-${want.prNumber}`);
+    await expect(link).toHaveCount(1);
+    await expect(link).toHaveAttribute('href', new URL(want.url).href);
+    await expect(link).toHaveAttribute('target', '_blank');
+  }
+  // Newest first.
+  const order = await rung
+    .getByTestId(/^preview-\d+$/)
+    .evaluateAll(rows => rows.map(row => row.getAttribute('data-testid')));
+  expect(order).toEqual(previews.map(p => `preview-${p.prNumber}`));
+
+  await expect(rung.getByTestId('preview-flag-41')).toHaveCount(0);
+  const flag = rung.getByTestId('preview-flag-38');
+  await expect(flag).toBeVisible();
+  await expect(flag).toContainText('PR #38 is no longer open: tear this preview down.');
+  await expect(flag).toContainText(
+    'ApplicationSet inventory-previews as its owner, but the ApplicationSet no longer lists it',
+  );
+
+  await rung.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: path.join(ROOT, 'docs/screenshots/environments-previews.png'),
+    fullPage: true,
+  });
+});

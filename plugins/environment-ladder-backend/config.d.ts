@@ -33,8 +33,53 @@ export interface Config {
        * A rung without clusters (e.g. `local`) is shown but not observed.
        */
       clusters?: string[];
-      /** Namespaces to read in those clusters; all namespaces when absent. */
+      /**
+       * Namespaces to read in those clusters; all namespaces when absent. Not allowed
+       * on a preview rung, whose namespaces come and go with pull requests.
+       */
       namespaces?: string[];
+      /**
+       * Makes this a preview rung: one environment per open pull request, created by
+       * an Argo CD ApplicationSet pull-request generator. Previews are found in the
+       * rung's clusters among the namespaces, Argo CD Applications and ApplicationSets
+       * that carry the entity's label (like its workloads), and read back with the
+       * template and annotations below. A preview rung is never a promotion source or
+       * target and is skipped when a rung is compared with the one below. A preview is
+       * flagged when its pull request is closed or merged (from GitHub, or because its
+       * ApplicationSet no longer lists it), and when it uses the declared `endpoints` or
+       * `secretsSource` of the highest rung (production).
+       */
+      previews?: {
+        /**
+         * The name the ApplicationSet gives each preview's Application or namespace,
+         * built from the generator's parameters (`number`, `branch`, `branch_slug`,
+         * `head_sha`, `head_short_sha`, ...) and `{{entity}}` (the entity's
+         * `backstage.io/kubernetes-id`, else its name), e.g.
+         * `{{entity}}-{{branch_slug}}-{{number}}`. An entity may override it with the
+         * annotation `environment-ladder.io/preview-name-template`.
+         */
+        nameTemplate?: string;
+        /** Labels that every preview Application or namespace carries. */
+        labels?: { [name: string]: string };
+        /**
+         * Annotation (or label) keys on the namespace or Application that carry the
+         * pull request's parameters. Default: `preview.environment-ladder.io/pr-number`,
+         * `preview.environment-ladder.io/branch`, `preview.environment-ladder.io/head-sha`.
+         */
+        annotations?: {
+          prNumber?: string;
+          branch?: string;
+          headSha?: string;
+        };
+        /**
+         * Link to a preview's pull request; may use `{{owner}}` and `{{repo}}` (from the
+         * entity's `github.com/project-slug`), `{{number}}`, `{{entity}}` and the other
+         * generator parameters. Default:
+         * `https://github.com/{{owner}}/{{repo}}/pull/{{number}}` (on the GitHub
+         * Enterprise host when the ApplicationSet's generator names one).
+         */
+        pullRequestUrlTemplate?: string;
+      };
       /** How a promotion into this rung is gated. */
       gate?: {
         /** `auto-merge`, `review`, or `review-and-approval`. */

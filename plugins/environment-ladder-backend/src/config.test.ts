@@ -10,7 +10,11 @@ const rungs = [
     clusters: ['prod'],
     namespaces: ['shop'],
     gate: { type: 'review-and-approval', canaryAnalysis: true },
-    declared: { scale: 'HPA-managed', replicas: { min: 3, max: 20 }, endpoints: ['bitvault.io'] },
+    declared: {
+      scale: 'HPA-managed',
+      replicas: { min: 3, max: 20 },
+      endpoints: ['bitvault.io'],
+    },
   },
 ];
 
@@ -21,7 +25,10 @@ const read = (environmentLadder: unknown, knownClusters?: string[]) =>
 
 describe('readLadderConfig', () => {
   it('reads the rungs in order with defaults', () => {
-    const config = read({ rungs, clusterTimeout: { seconds: 2 } }, ['dev', 'prod']);
+    const config = read({ rungs, clusterTimeout: { seconds: 2 } }, [
+      'dev',
+      'prod',
+    ]);
     expect(config).toEqual({
       clusterTimeoutMs: 2000,
       serviceContainer: undefined,
@@ -59,25 +66,205 @@ describe('readLadderConfig', () => {
   });
 
   it('reads a duration given as a string', () => {
-    expect(read({ rungs, clusterTimeout: '1500ms' }).clusterTimeoutMs).toBe(1500);
+    expect(read({ rungs, clusterTimeout: '1500ms' }).clusterTimeoutMs).toBe(
+      1500,
+    );
   });
 
   it.each([
     ['no ladder at all', undefined, /'environmentLadder.rungs'/],
     ['no rungs', { rungs: [] }, /'environmentLadder.rungs'/],
-    ['a rung without a name', { rungs: [{ title: 'x' }] }, /'environmentLadder.rungs\[0\].name'/],
-    ['an invalid name', { rungs: [{ name: 'Prod!' }] }, /'environmentLadder.rungs\[0\].name'.*lowercase/],
-    ['duplicate names', { rungs: [{ name: 'dev' }, { name: 'dev' }] }, /'environmentLadder.rungs\[1\].name'.*twice/],
-    ['an unknown cluster', { rungs: [{ name: 'dev', clusters: ['nope'] }] }, /'environmentLadder.rungs\[0\].clusters\[0\]'.*'nope'/],
-    ['clusters that are not a list', { rungs: [{ name: 'dev', clusters: 'dev' }] }, /'environmentLadder.rungs\[0\].clusters'/],
-    ['an empty namespace', { rungs: [{ name: 'dev', namespaces: [' '] }] }, /'environmentLadder.rungs\[0\].namespaces'/],
-    ['an unknown gate', { rungs: [{ name: 'dev', gate: { type: 'yolo' } }] }, /'environmentLadder.rungs\[0\].gate.type'.*'yolo'/],
-    ['a negative replica bound', { rungs: [{ name: 'dev', declared: { replicas: { min: -1 } } }] }, /'environmentLadder.rungs\[0\].declared.replicas.min'/],
-    ['min above max', { rungs: [{ name: 'dev', declared: { replicas: { min: 5, max: 2 } } }] }, /'environmentLadder.rungs\[0\].declared.replicas'.*larger/],
-    ['a bad timeout', { rungs: [{ name: 'dev' }], clusterTimeout: 'soon' }, /'environmentLadder.clusterTimeout'/],
-    ['a zero timeout', { rungs: [{ name: 'dev' }], clusterTimeout: { seconds: 0 } }, /'environmentLadder.clusterTimeout'/],
+    [
+      'a rung without a name',
+      { rungs: [{ title: 'x' }] },
+      /'environmentLadder.rungs\[0\].name'/,
+    ],
+    [
+      'an invalid name',
+      { rungs: [{ name: 'Prod!' }] },
+      /'environmentLadder.rungs\[0\].name'.*lowercase/,
+    ],
+    [
+      'duplicate names',
+      { rungs: [{ name: 'dev' }, { name: 'dev' }] },
+      /'environmentLadder.rungs\[1\].name'.*twice/,
+    ],
+    [
+      'an unknown cluster',
+      { rungs: [{ name: 'dev', clusters: ['nope'] }] },
+      /'environmentLadder.rungs\[0\].clusters\[0\]'.*'nope'/,
+    ],
+    [
+      'clusters that are not a list',
+      { rungs: [{ name: 'dev', clusters: 'dev' }] },
+      /'environmentLadder.rungs\[0\].clusters'/,
+    ],
+    [
+      'an empty namespace',
+      { rungs: [{ name: 'dev', namespaces: [' '] }] },
+      /'environmentLadder.rungs\[0\].namespaces'/,
+    ],
+    [
+      'an unknown gate',
+      { rungs: [{ name: 'dev', gate: { type: 'yolo' } }] },
+      /'environmentLadder.rungs\[0\].gate.type'.*'yolo'/,
+    ],
+    [
+      'a negative replica bound',
+      { rungs: [{ name: 'dev', declared: { replicas: { min: -1 } } }] },
+      /'environmentLadder.rungs\[0\].declared.replicas.min'/,
+    ],
+    [
+      'min above max',
+      { rungs: [{ name: 'dev', declared: { replicas: { min: 5, max: 2 } } }] },
+      /'environmentLadder.rungs\[0\].declared.replicas'.*larger/,
+    ],
+    [
+      'a bad timeout',
+      { rungs: [{ name: 'dev' }], clusterTimeout: 'soon' },
+      /'environmentLadder.clusterTimeout'/,
+    ],
+    [
+      'a zero timeout',
+      { rungs: [{ name: 'dev' }], clusterTimeout: { seconds: 0 } },
+      /'environmentLadder.clusterTimeout'/,
+    ],
   ])('refuses %s, naming the key', (_case, ladder, message) => {
     expect(() => read(ladder, ['dev'])).toThrow(message);
+  });
+});
+
+describe('readLadderConfig with a preview rung', () => {
+  const ladder = (previews: unknown, extra: Record<string, unknown> = {}) => ({
+    rungs: [
+      { name: 'dev', clusters: ['dev'] },
+      {
+        name: 'preview',
+        title: 'Previews',
+        clusters: ['previews'],
+        previews,
+        ...extra,
+      },
+      {
+        name: 'prod',
+        clusters: ['prod'],
+        declared: {
+          endpoints: ['bitvault.io', 'api.bitvault.io'],
+          secretsSource: 'vault://prod',
+          scale: 'HPA-managed',
+        },
+      },
+    ],
+  });
+  const clusters = ['dev', 'previews', 'prod'];
+
+  it('makes a rung with previews a preview rung, with the production values to avoid', () => {
+    const config = read(
+      ladder({
+        nameTemplate: '{{entity}}-{{branch_slug}}-{{number}}',
+        labels: { 'environment-ladder.io/rung': 'preview' },
+        annotations: { prNumber: 'acme.com/pr', headSha: 'acme.com/sha' },
+        pullRequestUrlTemplate:
+          'https://github.com/{{owner}}/{{repo}}/pull/{{number}}',
+      }),
+      clusters,
+    );
+    expect(config.rungs[1]).toEqual({
+      name: 'preview',
+      title: 'Previews',
+      kind: 'preview',
+      clusters: ['previews'],
+      namespaces: [],
+      gate: { type: 'review', canaryAnalysis: false },
+      declared: {},
+      previews: {
+        nameTemplate: '{{entity}}-{{branch_slug}}-{{number}}',
+        labels: { 'environment-ladder.io/rung': 'preview' },
+        annotations: { prNumber: 'acme.com/pr', headSha: 'acme.com/sha' },
+        pullRequestUrlTemplate:
+          'https://github.com/{{owner}}/{{repo}}/pull/{{number}}',
+        productionValues: {
+          endpoints: ['bitvault.io', 'api.bitvault.io'],
+          secretsSource: 'vault://prod',
+        },
+      },
+    });
+    expect(config.rungs[0]).not.toHaveProperty('kind');
+    expect(config.rungs[2]).not.toHaveProperty('previews');
+  });
+
+  it('accepts an empty previews block', () => {
+    expect(read(ladder({}), clusters).rungs[1]).toMatchObject({
+      kind: 'preview',
+      previews: { productionValues: expect.any(Object) },
+    });
+  });
+
+  it.each([
+    [
+      'an unknown template parameter',
+      { nameTemplate: '{{service}}-{{number}}' },
+      /'environmentLadder.rungs\[1\].previews.nameTemplate'.*unknown parameter "service"/,
+    ],
+    [
+      'a template that cannot be read back',
+      { nameTemplate: '{{entity}}-{{branch}}{{number}}' },
+      /'environmentLadder.rungs\[1\].previews.nameTemplate'.*next to each other/,
+    ],
+    [
+      'a template without a parameter',
+      { nameTemplate: 'shop-preview' },
+      /'environmentLadder.rungs\[1\].previews.nameTemplate'.*uses no parameter/,
+    ],
+    [
+      'a template that is not a string',
+      { nameTemplate: 42 },
+      /'environmentLadder.rungs\[1\].previews.nameTemplate'/,
+    ],
+    [
+      'a link that is not a web link',
+      // eslint-disable-next-line no-script-url -- the link the config must refuse
+      { pullRequestUrlTemplate: 'javascript:alert({{number}})' },
+      /'environmentLadder.rungs\[1\].previews.pullRequestUrlTemplate'.*http/,
+    ],
+    [
+      'a link without the number',
+      { pullRequestUrlTemplate: 'https://github.com/{{owner}}/{{repo}}/pulls' },
+      /'environmentLadder.rungs\[1\].previews.pullRequestUrlTemplate'.*\{\{number\}\}/,
+    ],
+    [
+      'a link with an unknown parameter',
+      { pullRequestUrlTemplate: 'https://x/{{org}}/{{number}}' },
+      /'environmentLadder.rungs\[1\].previews.pullRequestUrlTemplate'.*"org"/,
+    ],
+    [
+      'labels that are not a map',
+      { labels: ['preview'] },
+      /'environmentLadder.rungs\[1\].previews.labels'/,
+    ],
+    [
+      'an invalid label',
+      { labels: { 'rung!': 'preview' } },
+      /'environmentLadder.rungs\[1\].previews.labels'.*'rung!: preview'/,
+    ],
+    [
+      'an empty annotation key',
+      { annotations: { branch: ' ' } },
+      /'environmentLadder.rungs\[1\].previews.annotations.branch'/,
+    ],
+    [
+      'previews that are not a map',
+      true,
+      /'environmentLadder.rungs\[1\].previews'/,
+    ],
+  ])('refuses %s, naming the key', (_case, previews, message) => {
+    expect(() => read(ladder(previews), clusters)).toThrow(message);
+  });
+
+  it('refuses namespaces on a preview rung', () => {
+    expect(() =>
+      read(ladder({}, { namespaces: ['previews'] }), clusters),
+    ).toThrow(/'environmentLadder.rungs\[1\].namespaces'.*preview rung/);
   });
 });
 

@@ -1,7 +1,12 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
-import type { DeclaredRungValues } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  parsePreviewNameTemplate,
+  substituteTemplateParameters,
+  validatePreviewNameTemplate,
+  type DeclaredRungValues,
+} from '@environment-ladder/plugin-environment-ladder-common';
 
 /** How a promotion into a rung is gated. */
 export interface RungGate {
@@ -9,10 +14,42 @@ export interface RungGate {
   canaryAnalysis: boolean;
 }
 
+/** How a preview rung finds the environments an ApplicationSet's pull-request generator creates. */
+export interface PreviewRungConfig {
+  /**
+   * The name the ApplicationSet gives Applications or namespaces, e.g.
+   * `{{entity}}-{{branch_slug}}-{{number}}`; `{{entity}}` is the entity's
+   * `backstage.io/kubernetes-id` (else its name). An entity can override it with
+   * the annotation `environment-ladder.io/preview-name-template`.
+   */
+  nameTemplate?: string;
+  /** Labels every preview Application or namespace carries. */
+  labels?: Record<string, string>;
+  /** Annotation keys carrying the pull request's parameters; the suite's defaults when absent. */
+  annotations?: { prNumber?: string; branch?: string; headSha?: string };
+  /**
+   * The pull request link, e.g. `https://github.com/{{owner}}/{{repo}}/pull/{{number}}` (what
+   * is used when absent, with the GitHub host of the ApplicationSet's generator), where owner
+   * and repo come from the entity's `github.com/project-slug`.
+   */
+  pullRequestUrlTemplate?: string;
+  /**
+   * What a preview must never use: the declared endpoints and secrets source of the
+   * highest rung (production).
+   */
+  productionValues: { endpoints?: string[]; secretsSource?: string };
+}
+
 /** One rung as the platform owner configured it. */
 export interface RungConfig {
   name: string;
   title: string;
+  /**
+   * `preview` when the rung has `previews`: one environment per open pull request. Such a
+   * rung is never a promotion source or target and is skipped when rungs are compared.
+   */
+  kind?: 'preview';
+  previews?: PreviewRungConfig;
   /** Cluster names from the Kubernetes plugin's configuration; empty for unobserved rungs. */
   clusters: string[];
   /** Namespaces to read; empty means all namespaces. */
@@ -31,6 +68,9 @@ export interface LadderConfig {
 const RUNG_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const GATE_TYPES = ['auto-merge', 'review', 'review-and-approval'] as const;
 const DEFAULT_CLUSTER_TIMEOUT_MS = 5000;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /**
  * Reads and validates `environmentLadder` once at start-up. Every error names
@@ -84,15 +124,42 @@ export function readLadderConfig(
       }
     });
 
+    const namespaces = readStringList(rung, 'namespaces', key);
+    // `previews: {}` is enough to make a preview rung (ConfigReader.has says no to `{}`).
+    const previews =
+      rung.getOptional('previews') !== undefined
+        ? readPreviews(rung, key)
+        : undefined;
+    if (previews && namespaces.length > 0) {
+      throw new InputError(
+        `Invalid config value at '${key}.namespaces': a preview rung reads the namespaces its ApplicationSet creates for each pull request, wherever they are; remove namespaces`,
+      );
+    }
+
     return {
       name,
       title: rung.getOptionalString('title') ?? name,
+      ...(previews ? { kind: 'preview' as const } : {}),
       clusters,
-      namespaces: readStringList(rung, 'namespaces', key),
+      namespaces,
       gate: readGate(rung, key),
       declared: readDeclared(rung, key),
+      ...(previews ? { previews } : {}),
     };
   });
+
+  // Production is the highest rung: its declared values are what no preview may use.
+  const production = rungs[rungs.length - 1];
+  for (const rung of rungs) {
+    if (rung.previews && rung !== production) {
+      rung.previews.productionValues = Object.fromEntries(
+        Object.entries({
+          endpoints: production.declared.endpoints,
+          secretsSource: production.declared.secretsSource,
+        }).filter(([, value]) => value !== undefined),
+      );
+    }
+  }
 
   let clusterTimeoutMs = DEFAULT_CLUSTER_TIMEOUT_MS;
   if (ladder.has('clusterTimeout')) {
@@ -133,7 +200,9 @@ export function readLadderConfig(
 export function readKnownClusters(config: Config): string[] | undefined {
   const locators =
     config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
-  if (locators.some(locator => locator.getOptionalString('type') !== 'config')) {
+  if (
+    locators.some(locator => locator.getOptionalString('type') !== 'config')
+  ) {
     return undefined;
   }
   return locators.flatMap(locator =>
@@ -167,6 +236,133 @@ function readStringList(config: Config, key: string, parent: string) {
       `Invalid config value at '${parent}.${key}': ${(error as Error).message}`,
     );
   }
+}
+
+/** The parameters a preview name template may use besides the pull-request generator's. */
+export const PREVIEW_TEMPLATE_PARAMETERS = ['entity'];
+
+/**
+ * Checks a preview name template: known parameters (`{{entity}}` included) and a name that
+ * can be read back. Throws an Error saying what is wrong, without naming where it came from.
+ */
+export function checkPreviewNameTemplate(template: string): void {
+  parsePreviewNameTemplate(template, PREVIEW_TEMPLATE_PARAMETERS);
+  validatePreviewNameTemplate(
+    substituteTemplateParameters(template, { entity: 'entity' }),
+  );
+}
+
+function readPreviews(rung: Config, parent: string): PreviewRungConfig {
+  const key = `${parent}.previews`;
+  let previews: Config;
+  try {
+    previews = rung.getConfig('previews');
+  } catch (error) {
+    throw new InputError(
+      `Invalid config value at '${key}': ${(error as Error).message}`,
+    );
+  }
+  const text = (name: string) => {
+    try {
+      const value = previews.getOptionalString(name);
+      if (value !== undefined && value.trim() === '') {
+        throw new Error('must not be empty');
+      }
+      return value;
+    } catch (error) {
+      throw new InputError(
+        `Invalid config value at '${key}.${name}': ${(error as Error).message}`,
+      );
+    }
+  };
+
+  const nameTemplate = text('nameTemplate');
+  if (nameTemplate !== undefined) {
+    try {
+      checkPreviewNameTemplate(nameTemplate);
+    } catch (error) {
+      throw new InputError(
+        `Invalid config value at '${key}.nameTemplate': ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  const pullRequestUrlTemplate = text('pullRequestUrlTemplate');
+  if (pullRequestUrlTemplate !== undefined) {
+    const urlKey = `${key}.pullRequestUrlTemplate`;
+    let parts;
+    try {
+      parts = parsePreviewNameTemplate(pullRequestUrlTemplate, [
+        ...PREVIEW_TEMPLATE_PARAMETERS,
+        'owner',
+        'repo',
+      ]);
+    } catch (error) {
+      throw new InputError(
+        `Invalid config value at '${urlKey}': ${(error as Error).message}`,
+      );
+    }
+    // The link is shown in the browser: only web links, and one per pull request.
+    if (!/^https?:\/\/[^/{}\s]+/i.test(pullRequestUrlTemplate)) {
+      throw new InputError(
+        `Invalid config value at '${urlKey}': must start with http:// or https:// and a host`,
+      );
+    }
+    if (!parts.some(p => p.kind === 'parameter' && p.name === 'number')) {
+      throw new InputError(
+        `Invalid config value at '${urlKey}': must use {{number}}, the pull request's number`,
+      );
+    }
+  }
+
+  // Label keys contain dots and slashes, which config paths cannot address: read the map whole.
+  let labels: Record<string, string> | undefined;
+  const rawLabels = previews.getOptional('labels');
+  if (rawLabels !== undefined) {
+    if (
+      typeof rawLabels !== 'object' ||
+      rawLabels === null ||
+      Array.isArray(rawLabels)
+    ) {
+      throw new InputError(
+        `Invalid config value at '${key}.labels': must be a map of label names to values`,
+      );
+    }
+    labels = {};
+    for (const [name, value] of Object.entries(rawLabels)) {
+      if (
+        !LABEL_KEY.test(name) ||
+        typeof value !== 'string' ||
+        !LABEL_VALUE.test(value)
+      ) {
+        throw new InputError(
+          `Invalid config value at '${key}.labels': '${name}: ${String(
+            value,
+          )}' is not a valid Kubernetes label`,
+        );
+      }
+      labels[name] = value;
+    }
+  }
+
+  let annotations: PreviewRungConfig['annotations'];
+  if (previews.getOptional('annotations') !== undefined) {
+    annotations = {};
+    for (const name of ['prNumber', 'branch', 'headSha'] as const) {
+      const value = text(`annotations.${name}`);
+      if (value !== undefined) annotations[name] = value;
+    }
+  }
+
+  return {
+    ...(nameTemplate !== undefined ? { nameTemplate } : {}),
+    ...(labels ? { labels } : {}),
+    ...(annotations ? { annotations } : {}),
+    ...(pullRequestUrlTemplate !== undefined ? { pullRequestUrlTemplate } : {}),
+    productionValues: {},
+  };
 }
 
 function readGate(rung: Config, parent: string): RungGate {

@@ -28,9 +28,12 @@ const expected = JSON.parse(
 const CLUSTERS = ['dev', 'previews', 'staging', 'prod'];
 const TOKEN = 'fixture-token';
 
-const service = (name: string, annotations: Record<string, string> = {
-  'backstage.io/kubernetes-id': name,
-}): Entity => ({
+const service = (
+  name: string,
+  annotations: Record<string, string> = {
+    'backstage.io/kubernetes-id': name,
+  },
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default', annotations },
@@ -45,7 +48,6 @@ describe('environment-ladder backend', () => {
     request(server)
       .get(`/api/environment-ladder/entities/component/default/${name}/ladder`)
       .set('Authorization', mockCredentials.user.header());
-
 
   beforeAll(async () => {
     fixtures = await startFixtureClusters({
@@ -97,6 +99,14 @@ describe('environment-ladder backend', () => {
               rungs: [
                 { name: 'local', title: 'Local' },
                 { name: 'dev', title: 'Dev', clusters: ['dev'] },
+                {
+                  name: 'preview',
+                  title: 'Previews',
+                  clusters: ['previews'],
+                  previews: {
+                    nameTemplate: '{{entity}}-{{branch_slug}}-{{number}}',
+                  },
+                },
                 { name: 'staging', title: 'Staging', clusters: ['staging'] },
                 { name: 'prod', title: 'Prod', clusters: ['prod'] },
               ],
@@ -125,9 +135,19 @@ describe('environment-ladder backend', () => {
       expect(response.status).toBe(200);
       const ladder: Ladder = response.body;
       expect(ladder.entityRef).toBe(`component:default/${name}`);
-      expect(ladder.rungs.map(r => r.name)).toEqual(['local', 'dev', 'staging', 'prod']);
-      expect(ladder.rungs[0]).toMatchObject({ observed: false, digests: [], error: null });
-      for (const rung of ladder.rungs.slice(1)) {
+      expect(ladder.rungs.map(r => r.name)).toEqual([
+        'local',
+        'dev',
+        'preview',
+        'staging',
+        'prod',
+      ]);
+      expect(ladder.rungs[0]).toMatchObject({
+        observed: false,
+        digests: [],
+        error: null,
+      });
+      for (const rung of ladder.rungs.filter(r => r.observed && !r.kind)) {
         expect(rung.error).toBeNull();
         expect([...rung.digests].sort()).toEqual(
           [...expected[name][rung.name].digests].sort(),
@@ -135,6 +155,91 @@ describe('environment-ladder backend', () => {
       }
     },
   );
+
+  it('lists the previews of inventory: #41 open, #38 flagged because its ApplicationSet no longer lists it', async () => {
+    const response = await getLadder('inventory');
+    expect(response.status).toBe(200);
+    const ladder: Ladder = response.body;
+    const rung = ladder.rungs.find(r => r.name === 'preview')!;
+    expect(rung).toMatchObject({ kind: 'preview', digest: null, error: null });
+    const previews = rung.previews!;
+    expect(previews.map(p => p.prNumber)).toEqual(
+      expected.inventory.previews.map((p: { prNumber: number }) => p.prNumber),
+    );
+    for (const [index, want] of expected.inventory.previews.entries()) {
+      expect(previews[index]).toMatchObject({
+        cluster: want.cluster,
+        namespace: want.namespace,
+        applicationName: want.application,
+        prNumber: want.prNumber,
+        branch: want.branch,
+        headSha: want.headSha,
+        digest: want.digest,
+        health: 'Healthy',
+        // No GitHub token in this backend: the state is unknown, the ApplicationSet tells.
+        prState: 'unknown',
+      });
+      // Argo CD shows the Ingress rule's path, `/`, after the host.
+      expect(previews[index].urls).toEqual([`${want.url}/`]);
+    }
+    expect(previews[0].flags).toEqual([]);
+    expect(previews[1].flags.map(f => f.rule)).toEqual(['preview-outlived-pr']);
+    expect(rung.digests).toEqual(
+      expected.inventory.previews.map((p: { digest: string }) => p.digest),
+    );
+    expect(rung.violations).toEqual([
+      {
+        rule: 'preview-outlived-pr',
+        severity: 'warning',
+        rung: 'preview',
+        message: expect.stringMatching(
+          /^Preview of PR #38 \(fix\/stock-race\) outlived its pull request: Application inventory-fix-stock-race-38 names ApplicationSet inventory-previews as its owner, but the ApplicationSet no longer lists it/,
+        ),
+      },
+    ]);
+    // Staging is still compared with dev, and prod's rebuild is still caught.
+    const staging = ladder.rungs.find(r => r.name === 'staging')!;
+    expect(staging.comparedToBelow).not.toBeNull();
+    const prod = ladder.rungs.find(r => r.name === 'prod')!;
+    expect(prod.violations.map(v => v.rule)).toContain(
+      'digest-not-from-rung-below',
+    );
+  });
+
+  it('lists the preview of checkout: #112, open, with the links Argo CD shows', async () => {
+    const response = await getLadder('checkout');
+    const rung = (response.body as Ladder).rungs.find(
+      r => r.name === 'preview',
+    )!;
+    const want = expected.checkout.previews[0];
+    expect(rung.previews).toEqual([
+      expect.objectContaining({
+        cluster: 'previews',
+        namespace: want.namespace,
+        prNumber: 112,
+        branch: want.branch,
+        headSha: want.headSha,
+        digest: want.digest,
+        // The link annotation first, then the rule's URL.
+        urls: [want.url, `${want.url}/`],
+        flags: [],
+      }),
+    ]);
+    expect(rung.violations).toEqual([]);
+  });
+
+  it('shows no previews for payments, which has none', async () => {
+    const response = await getLadder('payments');
+    const rung = (response.body as Ladder).rungs.find(
+      r => r.name === 'preview',
+    )!;
+    expect(rung).toMatchObject({
+      kind: 'preview',
+      previews: [],
+      digests: [],
+      error: null,
+    });
+  });
 
   it('tells what is missing for an entity without the Kubernetes annotations', async () => {
     const response = await getLadder('storefront-docs');
@@ -194,7 +299,10 @@ describe('environment-ladder backend', () => {
       expect(response.status).toBe(200);
       const ladder: Ladder = response.body;
       const prod = ladder.rungs.find(r => r.name === 'prod')!;
-      expect(prod.error).toEqual({ cluster: 'prod', message: expect.stringMatching(message) });
+      expect(prod.error).toEqual({
+        cluster: 'prod',
+        message: expect.stringMatching(message),
+      });
       expect(JSON.stringify(prod.error)).not.toContain(TOKEN);
       const staging = ladder.rungs.find(r => r.name === 'staging')!;
       expect(staging.error).toBeNull();

@@ -2,3 +2,5 @@ export * from './domain';
 export * from './types';
 export * from './promotions';
 export * from './previews';
+export * from './kubernetes';
+export * from './permissions';

@@ -4,6 +4,8 @@
  * `./domain` produce them from plain Kubernetes objects.
  */
 
+import type { PreviewEnvironment } from './previews';
+
 /** A digest in canonical form: `sha256:` followed by 64 lowercase hex characters. */
 export type Digest = string;
 
@@ -16,6 +18,12 @@ export interface RungObjects {
   analysisRuns: unknown[];
   ingresses: unknown[];
   horizontalPodAutoscalers: unknown[];
+  /** Namespaces (cluster-scoped); read for preview rungs only. */
+  namespaces?: unknown[];
+  /** Argo CD `Application`s; read for preview rungs only. */
+  applications?: unknown[];
+  /** Argo CD `ApplicationSet`s; read for preview rungs only. */
+  applicationSets?: unknown[];
 }
 
 /** One image that a set of pods runs, as read from the pods' container statuses. */
@@ -185,6 +193,13 @@ export interface ObservedRungValues {
 export interface LadderRung {
   name: string;
   title: string;
+  /**
+   * `preview` for a rung of pull-request environments (one per open pull request, see
+   * `previews`). A preview rung is never a promotion source nor target, is skipped when
+   * a rung is compared with "the rung below", and its `digest` is always null: its
+   * `digests` are the previews' digests, each belonging to one pull request.
+   */
+  kind?: 'preview';
   /** False for rungs that are shown but not observed (e.g. `local`). */
   observed: boolean;
   /** The digest the rung runs when it runs exactly one, else null. */
@@ -201,8 +216,13 @@ export interface LadderRung {
   declared: DeclaredRungValues;
   observedValues: ObservedRungValues | null;
   violations: LadderViolation[];
-  /** Set when this rung's clusters could not be read; the other rungs still answer. */
+  /**
+   * Set when this rung's clusters could not be read, or (with `cluster` empty) when the
+   * entity's own settings for the rung are invalid; the other rungs still answer.
+   */
   error: { cluster: string; message: string } | null;
+  /** For preview rungs: every preview environment found, newest first. */
+  previews?: PreviewEnvironment[];
 }
 
 /** The whole ladder of one entity, lowest rung first. */

@@ -1,9 +1,16 @@
-import { REPOSITORY, builds } from '../__fixtures__/ladder/kubernetes';
+import {
+  REPOSITORY,
+  builds,
+  ingress,
+  merge,
+  workload,
+} from '../__fixtures__/ladder/kubernetes';
 import {
   brokenLadder,
   healthyLadder,
   prodMidCanaryLadder,
 } from '../__fixtures__/ladder/stories';
+import type { RungObjects } from '../types';
 import { buildLadder } from './buildLadder';
 
 function summary(ladder: ReturnType<typeof buildLadder>) {
@@ -273,6 +280,301 @@ describe('buildLadder', () => {
       autoscaler: null,
       ingressHosts: [],
       rolloutStrategy: null,
+    });
+  });
+
+  describe('with a preview rung', () => {
+    const NAMESPACES = { 12: 'shop-add-wallet-12', 9: 'shop-fix-cart-9' };
+    const APPSET = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: 'shop-previews', namespace: 'argocd' },
+      spec: {
+        generators: [
+          { pullRequest: { github: { owner: 'acme', repo: 'shop' } } },
+        ],
+        template: {
+          metadata: { name: 'shop-{{branch_slug}}-{{number}}' },
+          spec: {
+            destination: { namespace: 'shop-{{branch_slug}}-{{number}}' },
+          },
+        },
+      },
+      // #9 was closed: the generator no longer lists its Application.
+      status: { resources: [{ kind: 'Application', name: NAMESPACES[12] }] },
+    };
+    const application = (name: string, createdAt: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name,
+        namespace: 'argocd',
+        creationTimestamp: createdAt,
+        ownerReferences: [{ kind: 'ApplicationSet', name: 'shop-previews' }],
+      },
+      spec: { destination: { namespace: name } },
+      status: { health: { status: 'Healthy' } },
+    });
+    const namespace = (name: string, branch: string) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        annotations: { 'preview.environment-ladder.io/branch': branch },
+      },
+    });
+    // The builder derives uids from names; previews reuse the name in each namespace.
+    const withUniqueUids = (
+      prefix: string,
+      objects: RungObjects,
+    ): RungObjects =>
+      JSON.parse(
+        JSON.stringify(objects).replace(
+          /"(shop-[a-z0-9-]*uid)"/g,
+          `"${prefix}-$1"`,
+        ),
+      );
+    // Each preview runs its pull request's build by tag, as a generator makes it.
+    const previewWorkload = (number: 12 | 9, digest: string) =>
+      withUniqueUids(
+        NAMESPACES[number],
+        workload({
+          kind: 'Deployment',
+          namespace: NAMESPACES[number],
+          name: 'shop',
+          replicas: 1,
+          revisions: [
+            {
+              revision: 1,
+              hash: `pr${number}`,
+              image: `${REPOSITORY}:pr-${number}`,
+              podDigests: [digest],
+            },
+          ],
+        }),
+      );
+    function ladderWithPreviews(
+      previewResult: Parameters<
+        typeof buildLadder
+      >[0]['rungs'][number]['result'],
+    ) {
+      const input = healthyLadder();
+      input.rungs.splice(2, 0, {
+        name: 'preview',
+        title: 'Previews',
+        observed: true,
+        declared: { scale: '1 replica' },
+        result: previewResult,
+      });
+      return buildLadder({
+        ...input,
+        rungs: input.rungs.map(rung =>
+          rung.name === 'preview'
+            ? {
+                ...rung,
+                kind: 'preview' as const,
+                previews: {
+                  config: {
+                    nameTemplate: '{{entity}}-{{branch_slug}}-{{number}}',
+                  },
+                  entity: 'shop',
+                  prUrlBase: 'acme/shop',
+                },
+              }
+            : rung,
+        ),
+      });
+    }
+
+    // The Applications live in the Argo CD hub; the namespaces and workloads in the previews cluster.
+    const twoClusters = {
+      objectsByCluster: [
+        {
+          cluster: 'argocd-hub',
+          objects: {
+            ...merge(),
+            applicationSets: [APPSET],
+            applications: [
+              application(NAMESPACES[12], '2024-05-08T09:00:00Z'),
+              application(NAMESPACES[9], '2024-05-01T09:00:00Z'),
+            ],
+          },
+        },
+        {
+          cluster: 'previews-eu-1',
+          objects: {
+            ...merge(
+              previewWorkload(12, builds.v4),
+              previewWorkload(9, builds.rebuild),
+              {
+                ingresses: [
+                  ingress(NAMESPACES[12], 'shop', [
+                    'shop-pr-12.preview.acme.com',
+                  ]),
+                ],
+              },
+            ),
+            namespaces: [
+              namespace(NAMESPACES[12], 'add/wallet'),
+              namespace(NAMESPACES[9], 'fix/cart'),
+            ],
+          },
+        },
+      ],
+    };
+
+    it('lists the previews newest first, across clusters, and flags the one that outlived its PR', () => {
+      const ladder = ladderWithPreviews(twoClusters);
+      const preview = ladder.rungs[2];
+      expect(preview).toMatchObject({
+        name: 'preview',
+        kind: 'preview',
+        digest: null,
+        digests: [builds.v4, builds.rebuild],
+        since: null,
+        comparedToBelow: null,
+        error: null,
+      });
+      expect(
+        preview.previews!.map(p => [
+          p.cluster,
+          p.prNumber,
+          p.branch,
+          p.digest,
+          p.prUrl,
+          p.urls,
+          p.flags.map(f => f.rule),
+        ]),
+      ).toEqual([
+        [
+          'previews-eu-1',
+          12,
+          'add/wallet',
+          builds.v4,
+          'https://github.com/acme/shop/pull/12',
+          ['https://shop-pr-12.preview.acme.com/'],
+          [],
+        ],
+        [
+          'previews-eu-1',
+          9,
+          'fix/cart',
+          builds.rebuild,
+          'https://github.com/acme/shop/pull/9',
+          [],
+          ['preview-outlived-pr'],
+        ],
+      ]);
+      // Previews run tags and many digests by design: only their own rules apply.
+      expect(preview.violations).toEqual([
+        {
+          rule: 'preview-outlived-pr',
+          severity: 'warning',
+          rung: 'preview',
+          message: expect.stringMatching(
+            /^Preview of PR #9 \(fix\/cart\) outlived its pull request: Application shop-fix-cart-9 names ApplicationSet shop-previews as its owner/,
+          ),
+        },
+      ]);
+      expect(ladder.violations).toEqual(preview.violations);
+    });
+
+    it('compares staging with dev, never with the previews', () => {
+      const ladder = ladderWithPreviews(twoClusters);
+      const staging = ladder.rungs[3];
+      expect(staging.name).toBe('staging');
+      expect(staging.comparedToBelow).toEqual({
+        relation: 'behind',
+        releases: 1,
+      });
+      expect(staging.violations).toEqual([]);
+
+      // A rebuild that ran only in a preview still never ran in dev.
+      const input = healthyLadder();
+      const broken = buildLadder({
+        ...input,
+        rungs: [
+          input.rungs[1],
+          {
+            name: 'preview',
+            title: 'Previews',
+            observed: true,
+            declared: {},
+            kind: 'preview',
+            previews: { config: {}, entity: 'shop' },
+            result: twoClusters,
+          },
+          {
+            ...input.rungs[2],
+            result: {
+              objectsByCluster: [
+                {
+                  cluster: 'staging-eu-1',
+                  objects: workload({
+                    kind: 'Deployment',
+                    namespace: 'shop',
+                    name: 'shop',
+                    replicas: 1,
+                    revisions: [
+                      {
+                        revision: 1,
+                        hash: 'x',
+                        image: `${REPOSITORY}@${builds.rebuild}`,
+                        podDigests: [builds.rebuild],
+                      },
+                    ],
+                  }),
+                },
+              ],
+            },
+          },
+        ],
+      });
+      const [rebuilt] = broken.rungs[2].violations.filter(
+        v => v.rule === 'digest-not-from-rung-below',
+      );
+      expect(rebuilt.message).toContain('never ran in Dev');
+    });
+
+    it('keeps an empty preview list for a failed or unobserved preview rung', () => {
+      const failed = ladderWithPreviews({
+        error: { cluster: 'previews-eu-1', message: 'timeout' },
+      }).rungs[2];
+      expect(failed).toMatchObject({
+        kind: 'preview',
+        previews: [],
+        violations: [],
+        error: { cluster: 'previews-eu-1', message: 'timeout' },
+      });
+      expect(ladderWithPreviews(null).rungs[2]).toMatchObject({
+        kind: 'preview',
+        previews: [],
+        error: null,
+      });
+    });
+
+    it('turns an unusable template into the rung error', () => {
+      const input = healthyLadder();
+      const ladder = buildLadder({
+        ...input,
+        rungs: [
+          {
+            name: 'preview',
+            title: 'Previews',
+            observed: true,
+            declared: {},
+            kind: 'preview',
+            previews: { config: { nameTemplate: '{{number}}{{branch}}' } },
+            result: twoClusters,
+          },
+        ],
+      });
+      expect(ladder.rungs[0].error).toEqual({
+        cluster: '',
+        message: expect.stringMatching(
+          /^Previews cannot be found: Template "\{\{number\}\}\{\{branch\}\}" puts parameters/,
+        ),
+      });
     });
   });
 });

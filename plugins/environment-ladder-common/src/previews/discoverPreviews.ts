@@ -1,4 +1,5 @@
 import { asRecord } from './asRecord';
+import { comparePreviews } from './comparePreviews';
 import { ingressUrls } from './ingressUrls';
 import { matchPreviewName } from './matchPreviewName';
 import { parsePreviewNameTemplate } from './parsePreviewNameTemplate';
@@ -685,22 +686,7 @@ export function discoverPreviews(
   });
 
   // Newest first; previews without a creation time after the others, by pull request number.
-  const time = (p: PreviewEnvironment) =>
-    p.createdAt === null ? NaN : Date.parse(p.createdAt);
-  return previews.sort((a, b) => {
-    const [ta, tb] = [time(a), time(b)];
-    if (Number.isNaN(ta) !== Number.isNaN(tb)) return Number.isNaN(ta) ? 1 : -1;
-    if (!Number.isNaN(ta) && ta !== tb) return tb - ta;
-    if (a.prNumber !== b.prNumber) {
-      if (a.prNumber === null) return 1;
-      if (b.prNumber === null) return -1;
-      return b.prNumber - a.prNumber;
-    }
-    return (
-      compareStrings(a.namespace, b.namespace) ||
-      compareStrings(a.applicationName ?? '', b.applicationName ?? '')
-    );
-  });
+  return previews.sort(comparePreviews);
 }
 
 function pullRequestUrl(

@@ -7,3 +7,8 @@ export { renderPreviewName } from './renderPreviewName';
 export { matchPreviewName } from './matchPreviewName';
 export { ingressUrls } from './ingressUrls';
 export { discoverPreviews } from './discoverPreviews';
+export { comparePreviews } from './comparePreviews';
+export { substituteTemplateParameters } from './substituteTemplateParameters';
+export { DEFAULT_PREVIEW_ANNOTATIONS } from './defaultPreviewAnnotations';
+export { findPreviews } from './findPreviews';
+export type { FindPreviewsOptions } from './findPreviews';

@@ -14,6 +14,8 @@ export interface PreviewFlag {
 
 /** One preview environment: what a single open pull request got deployed to. */
 export interface PreviewEnvironment {
+  /** The cluster the preview was found in, when the caller said. */
+  cluster?: string;
   /** The namespace the preview runs in ('' when its Application names none). */
   namespace: string;
   /** The Argo CD Application that deploys it, if one was found. */

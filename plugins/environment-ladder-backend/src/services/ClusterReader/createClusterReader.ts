@@ -12,6 +12,10 @@ const LADDER_RESOURCES: Array<{
   plural: string;
   /** Custom resources may be absent from a cluster: their 404 means "none". */
   optional?: boolean;
+  /** Read for preview rungs only: the ApplicationSet's namespaces and Argo CD objects. */
+  previewsOnly?: boolean;
+  /** Cluster-scoped: listed once, never per namespace. */
+  clusterScoped?: boolean;
 }> = [
   { key: 'pods', apiPath: '/api/v1', plural: 'pods' },
   { key: 'replicaSets', apiPath: '/apis/apps/v1', plural: 'replicasets' },
@@ -38,6 +42,27 @@ const LADDER_RESOURCES: Array<{
     apiPath: '/apis/autoscaling/v2',
     plural: 'horizontalpodautoscalers',
   },
+  {
+    key: 'namespaces',
+    apiPath: '/api/v1',
+    plural: 'namespaces',
+    previewsOnly: true,
+    clusterScoped: true,
+  },
+  {
+    key: 'applications',
+    apiPath: '/apis/argoproj.io/v1alpha1',
+    plural: 'applications',
+    optional: true,
+    previewsOnly: true,
+  },
+  {
+    key: 'applicationSets',
+    apiPath: '/apis/argoproj.io/v1alpha1',
+    plural: 'applicationsets',
+    optional: true,
+    previewsOnly: true,
+  },
 ];
 
 /** The header through which the Kubernetes plugin's proxy picks a cluster. */
@@ -63,11 +88,12 @@ export function createClusterReader(options: {
     baseUrl: string,
     token: string,
   ): Promise<unknown[]> {
-    const path = namespace
-      ? `${resource.apiPath}/namespaces/${encodeURIComponent(namespace)}/${
-          resource.plural
-        }`
-      : `${resource.apiPath}/${resource.plural}`;
+    const path =
+      namespace && !resource.clusterScoped
+        ? `${resource.apiPath}/namespaces/${encodeURIComponent(namespace)}/${
+            resource.plural
+          }`
+        : `${resource.apiPath}/${resource.plural}`;
     const query = new URLSearchParams({ labelSelector: request.labelSelector });
     const response = await doFetch(`${baseUrl}/proxy${path}?${query}`, {
       headers: {
@@ -116,10 +142,13 @@ export function createClusterReader(options: {
       ]);
       const namespaces =
         request.namespaces.length > 0 ? request.namespaces : [undefined];
+      const resources = LADDER_RESOURCES.filter(
+        resource => request.previews || !resource.previewsOnly,
+      );
       const lists = await Promise.all(
-        LADDER_RESOURCES.map(async resource => {
+        resources.map(async resource => {
           const perNamespace = await Promise.all(
-            namespaces.map(namespace =>
+            (resource.clusterScoped ? [undefined] : namespaces).map(namespace =>
               list(request, resource, namespace, baseUrl, token),
             ),
           );

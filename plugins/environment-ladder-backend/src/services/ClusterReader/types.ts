@@ -8,6 +8,11 @@ export interface ClusterReadRequest {
   namespaces: string[];
   /** The entity's label selector, e.g. `backstage.io/kubernetes-id=checkout`. */
   labelSelector: string;
+  /**
+   * Also list what a preview rung needs: namespaces and Argo CD Applications and
+   * ApplicationSets (those that carry the label selector).
+   */
+  previews?: boolean;
   /** Aborts the reads, e.g. when the cluster's timeout has passed. */
   signal?: AbortSignal;
 }

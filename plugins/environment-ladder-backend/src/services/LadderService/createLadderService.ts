@@ -2,11 +2,21 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   buildLadder,
+  type FindPreviewsOptions,
   type Ladder,
   type RungObjects,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import type { LadderConfig, RungConfig } from '../../config';
+import {
+  checkPreviewNameTemplate,
+  type LadderConfig,
+  type RungConfig,
+} from '../../config';
 import type { ClusterReader } from '../ClusterReader/types';
+import type {
+  GithubRepository,
+  OpenPullRequests,
+  PullRequestStates,
+} from '../PullRequestStates/types';
 import { entityLadderSelector } from './entityLadderSelector';
 import type { LadderService } from './types';
 
@@ -15,14 +25,40 @@ type RungResult =
   | { error: { cluster: string; message: string } }
   | null;
 
+/** Overrides the preview rung's `nameTemplate` for one entity. */
+export const PREVIEW_NAME_TEMPLATE_ANNOTATION =
+  'environment-ladder.io/preview-name-template';
+const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+
+function githubRepository(entity: Entity): GithubRepository | undefined {
+  const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
+  const match = slug ? /^([^/\s]+)\/([^/\s]+)$/.exec(slug.trim()) : null;
+  return match ? { owner: match[1], repo: match[2] } : undefined;
+}
+
+/** The open pull requests as `findPreviews` takes them: plain data. */
+function toOpenPullRequests(
+  states: OpenPullRequests,
+): FindPreviewsOptions['openPullRequests'] {
+  if (!states.known) return undefined;
+  const open: Record<number, { title?: string }> = {};
+  for (const [number, { title }] of states.open) {
+    open[number] = title ? { title } : {};
+  }
+  return { open, complete: states.complete };
+}
+
 /** Creates the ladder service: one parallel read per rung and cluster, each bounded by the cluster timeout. */
 export function createLadderService(options: {
   config: LadderConfig;
   clusterReader: ClusterReader;
   logger: LoggerService;
+  /** Tells which pull requests are open, for preview rungs; without it, PR states are unknown. */
+  pullRequestStates?: PullRequestStates;
   now?: () => Date;
 }): LadderService {
-  const { config, clusterReader, logger } = options;
+  const { config, clusterReader, logger, pullRequestStates } = options;
   const now = options.now ?? (() => new Date());
 
   async function readRung(
@@ -32,9 +68,12 @@ export function createLadderService(options: {
     if (rung.clusters.length === 0) {
       return null;
     }
-    const namespaces = selector.namespace
+    const previews = rung.kind === 'preview';
+    // Previews live in namespaces of their own, not in the entity's usual one.
+    let namespaces = selector.namespace
       ? [selector.namespace]
       : rung.namespaces;
+    if (previews) namespaces = [];
     const settled = await Promise.allSettled(
       rung.clusters.map(async cluster => ({
         cluster,
@@ -42,6 +81,7 @@ export function createLadderService(options: {
           cluster,
           namespaces,
           labelSelector: selector.labelSelector,
+          ...(previews ? { previews } : {}),
           signal: AbortSignal.timeout(config.clusterTimeoutMs),
         }),
       })),
@@ -76,9 +116,41 @@ export function createLadderService(options: {
           notSetUp: selector.missing,
         };
       }
-      const results = await Promise.all(
-        config.rungs.map(rung => readRung(rung, selector)),
-      );
+      const annotations = entity.metadata.annotations ?? {};
+      const repository = githubRepository(entity);
+      const hasPreviews = config.rungs.some(rung => rung.kind === 'preview');
+
+      // An entity's own name template is checked here: a bad one fails its preview rungs only.
+      let templateError: string | undefined;
+      const nameTemplate = annotations[PREVIEW_NAME_TEMPLATE_ANNOTATION];
+      if (hasPreviews && nameTemplate !== undefined) {
+        try {
+          checkPreviewNameTemplate(nameTemplate);
+        } catch (error) {
+          templateError = `The annotation ${PREVIEW_NAME_TEMPLATE_ANNOTATION} is not a usable preview name template: ${
+            (error as Error).message
+          }`;
+        }
+      }
+
+      const [results, pullRequests] = await Promise.all([
+        Promise.all(
+          config.rungs.map(
+            (rung): Promise<RungResult> =>
+              rung.kind === 'preview' && templateError
+                ? Promise.resolve({
+                    error: { cluster: '', message: templateError },
+                  })
+                : readRung(rung, selector),
+          ),
+        ),
+        hasPreviews && repository && pullRequestStates
+          ? pullRequestStates
+              .getOpenPullRequests(repository)
+              .catch((): OpenPullRequests => ({ known: false }))
+          : Promise.resolve<OpenPullRequests>({ known: false }),
+      ]);
+
       return buildLadder({
         entityRef,
         now: now(),
@@ -89,12 +161,30 @@ export function createLadderService(options: {
           observed: rung.clusters.length > 0,
           declared: rung.declared,
           result: results[index],
+          ...(rung.kind === 'preview' && rung.previews
+            ? {
+                kind: 'preview' as const,
+                previews: {
+                  config: {
+                    nameTemplate: nameTemplate ?? rung.previews.nameTemplate,
+                    labels: rung.previews.labels,
+                    annotations: rung.previews.annotations,
+                    prUrlTemplate: rung.previews.pullRequestUrlTemplate,
+                  },
+                  entity:
+                    annotations[KUBERNETES_ID_ANNOTATION] ??
+                    entity.metadata.name,
+                  prUrlBase: repository,
+                  productionValues: rung.previews.productionValues,
+                  openPullRequests: toOpenPullRequests(pullRequests),
+                },
+              }
+            : {}),
         })),
       });
     },
   };
 }
-
 
 function describeFailure(
   reason: unknown,

@@ -388,7 +388,7 @@ export function merge(...parts: Array<Partial<RungObjects>>): RungObjects {
   const merged = emptyObjects();
   for (const part of parts) {
     for (const key of Object.keys(merged) as Array<keyof RungObjects>) {
-      merged[key].push(...(part[key] ?? []));
+      merged[key]!.push(...(part[key] ?? []));
     }
   }
   return merged;

@@ -1,4 +1,8 @@
-import { StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
@@ -15,11 +19,14 @@ import type {
   RungComparison,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import { DigestChip } from '../DigestChip';
+import { PreviewList } from '../PreviewList';
 import { RolloutProgress } from '../RolloutProgress';
 import { formatAge } from './formatAge';
 
 /** One line saying how a rung relates to the rung below it. */
-export function describeComparison(comparison: RungComparison | null): string | null {
+export function describeComparison(
+  comparison: RungComparison | null,
+): string | null {
   if (!comparison) {
     return null;
   }
@@ -39,14 +46,23 @@ export function describeComparison(comparison: RungComparison | null): string | 
 
 function DeclaredVersusObserved(props: { rung: LadderRung }) {
   const { declared, observedValues } = props.rung;
-  const replicas =
-    observedValues?.autoscaler
-      ? `HPA ${observedValues.autoscaler.min ?? '?'}–${observedValues.autoscaler.max ?? '?'} (${observedValues.replicas ?? '?'} now)`
-      : observedValues?.replicas ?? null;
+  const replicas = observedValues?.autoscaler
+    ? `HPA ${observedValues.autoscaler.min ?? '?'}–${
+        observedValues.autoscaler.max ?? '?'
+      } (${observedValues.replicas ?? '?'} now)`
+    : observedValues?.replicas ?? null;
   const rows: Array<[string, string | undefined, string | number | null]> = [
     ['Scale', declared.scale, replicas],
-    ['Endpoints', declared.endpoints?.join(', '), observedValues?.ingressHosts.join(', ') || null],
-    ['Rollout', declared.rolloutAggressiveness, observedValues?.rolloutStrategy ?? null],
+    [
+      'Endpoints',
+      declared.endpoints?.join(', '),
+      observedValues?.ingressHosts.join(', ') || null,
+    ],
+    [
+      'Rollout',
+      declared.rolloutAggressiveness,
+      observedValues?.rolloutStrategy ?? null,
+    ],
     ['Dependency tier', declared.dependencyTier, null],
     ['Feature flags', declared.featureFlags, null],
     ['Secrets', declared.secretsSource, null],
@@ -102,13 +118,39 @@ function WorkloadLine(props: { rung: LadderRung }) {
   );
 }
 
+/** One line about a preview rung; its previews and their flags are listed below it. */
+function PreviewSummary(props: { rung: LadderRung }) {
+  const previews = props.rung.previews ?? [];
+  const flagged = previews.filter(p => p.flags.length > 0).length;
+  return (
+    <>
+      <Typography
+        variant="body2"
+        data-testid={`preview-summary-${props.rung.name}`}
+      >
+        {previews.length === 1 ? '1 preview' : `${previews.length} previews`}
+        {flagged > 0 && ` · ${flagged} flagged`}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="div">
+        One environment per open pull request; never promoted from.
+      </Typography>
+    </>
+  );
+}
+
 /** Everything the ladder knows about one rung, as one row of the ladder. */
 export function RungCard(props: { rung: LadderRung; now: Date }) {
   const { rung, now } = props;
   const age = formatAge(rung.since, now);
   const comparison = describeComparison(rung.comparedToBelow);
+  const isPreview = rung.kind === 'preview';
   return (
-    <Card variant="outlined" data-testid={`rung-${rung.name}`} component="section" aria-label={rung.title}>
+    <Card
+      variant="outlined"
+      data-testid={`rung-${rung.name}`}
+      component="section"
+      aria-label={rung.title}
+    >
       <CardContent>
         <Grid container spacing={2}>
           <Grid item xs={12} md={2}>
@@ -122,8 +164,8 @@ export function RungCard(props: { rung: LadderRung; now: Date }) {
           <Grid item xs={12} md={5}>
             {!rung.observed && (
               <Typography variant="body2" color="textSecondary">
-                Not observed: this rung runs outside the clusters (for
-                example on a laptop).
+                Not observed: this rung runs outside the clusters (for example
+                on a laptop).
               </Typography>
             )}
             {rung.error && (
@@ -131,7 +173,10 @@ export function RungCard(props: { rung: LadderRung; now: Date }) {
                 {rung.error.message}
               </Typography>
             )}
-            {rung.observed && !rung.error && (
+            {isPreview && rung.observed && !rung.error && (
+              <PreviewSummary rung={rung} />
+            )}
+            {!isPreview && rung.observed && !rung.error && (
               <>
                 {rung.digests.length === 0 && (
                   <Typography variant="body2" color="textSecondary">
@@ -139,14 +184,22 @@ export function RungCard(props: { rung: LadderRung; now: Date }) {
                   </Typography>
                 )}
                 {rung.digests.map(digest => (
-                  <DigestChip key={digest} digest={digest} testId={`digest-${rung.name}`} />
+                  <DigestChip
+                    key={digest}
+                    digest={digest}
+                    testId={`digest-${rung.name}`}
+                  />
                 ))}
                 {comparison && (
                   <Chip
                     size="small"
                     label={comparison}
                     data-testid={`comparison-${rung.name}`}
-                    color={rung.comparedToBelow?.relation === 'same' ? 'primary' : 'default'}
+                    color={
+                      rung.comparedToBelow?.relation === 'same'
+                        ? 'primary'
+                        : 'default'
+                    }
                   />
                 )}
                 <Typography variant="body2">
@@ -162,20 +215,29 @@ export function RungCard(props: { rung: LadderRung; now: Date }) {
                 ))}
               </>
             )}
-            {rung.violations.map(violation => (
-              <Typography
-                key={`${violation.rule}-${violation.message}`}
-                variant="body2"
-                color={violation.severity === 'error' ? 'error' : 'textPrimary'}
-                data-testid={`violation-${violation.rule}`}
-              >
-                ⚑ {violation.message}
-              </Typography>
-            ))}
+            {/* A preview rung's violations are shown on its previews' rows. */}
+            {!isPreview &&
+              rung.violations.map(violation => (
+                <Typography
+                  key={`${violation.rule}-${violation.message}`}
+                  variant="body2"
+                  color={
+                    violation.severity === 'error' ? 'error' : 'textPrimary'
+                  }
+                  data-testid={`violation-${violation.rule}`}
+                >
+                  ⚑ {violation.message}
+                </Typography>
+              ))}
           </Grid>
           <Grid item xs={12} md={5}>
             <DeclaredVersusObserved rung={rung} />
           </Grid>
+          {isPreview && rung.observed && !rung.error && (
+            <Grid item xs={12}>
+              <PreviewList previews={rung.previews ?? []} now={now} />
+            </Grid>
+          )}
         </Grid>
       </CardContent>
     </Card>

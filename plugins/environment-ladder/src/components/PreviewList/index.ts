@@ -1,0 +1,1 @@
+export { PreviewList, flagHeadline } from './PreviewList';

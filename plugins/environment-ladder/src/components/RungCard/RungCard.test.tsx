@@ -1,0 +1,99 @@
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import { RungCard } from './RungCard';
+
+const D = `sha256:${'4'.repeat(64)}`;
+
+const previewRung: LadderRung = {
+  name: 'preview',
+  title: 'Previews',
+  kind: 'preview',
+  observed: true,
+  digest: null,
+  digests: [D],
+  since: null,
+  replicas: { ready: 2, desired: 2 },
+  workloads: [],
+  rollouts: [],
+  comparedToBelow: null,
+  declared: { scale: '1 replica', endpoints: ['Ephemeral Ingress'] },
+  observedValues: null,
+  violations: [
+    {
+      rule: 'preview-outlived-pr',
+      severity: 'warning',
+      rung: 'preview',
+      message:
+        'Preview of PR #38 (fix/stock-race) outlived its pull request: …',
+    },
+  ],
+  error: null,
+  previews: [41, 38].map(prNumber => ({
+    cluster: 'previews',
+    namespace: `inventory-${prNumber}`,
+    applicationName: null,
+    prNumber,
+    branch: `branch-${prNumber}`,
+    branchSlug: `branch-${prNumber}`,
+    headSha: null,
+    prUrl: null,
+    prState: 'unknown' as const,
+    title: null,
+    digest: D,
+    health: 'Healthy' as const,
+    createdAt: null,
+    urls: [],
+    flags:
+      prNumber === 38
+        ? [
+            {
+              rule: 'preview-outlived-pr' as const,
+              message: 'Gone from the ApplicationSet.',
+            },
+          ]
+        : [],
+  })),
+};
+
+describe('RungCard', () => {
+  it('shows a preview rung as its list of previews, with the flags on their rows', async () => {
+    await renderInTestApp(
+      <RungCard rung={previewRung} now={new Date('2025-06-02T12:00:00Z')} />,
+    );
+    const card = within(screen.getByTestId('rung-preview'));
+    expect(card.getByTestId('preview-summary-preview')).toHaveTextContent(
+      '2 previews · 1 flagged',
+    );
+    expect(card.getByTestId('preview-41')).toBeInTheDocument();
+    expect(card.getByTestId('preview-flag-38')).toHaveTextContent(
+      'PR #38 is no longer open: tear this preview down. Gone from the ApplicationSet.',
+    );
+    // The rung's own digest chips and violation lines would repeat the rows.
+    expect(card.queryByTestId('digest-preview')).not.toBeInTheDocument();
+    expect(
+      card.queryByTestId('violation-preview-outlived-pr'),
+    ).not.toBeInTheDocument();
+    expect(card.getByText('Ephemeral Ingress')).toBeInTheDocument();
+  });
+
+  it('shows the error of a preview rung instead of its previews', async () => {
+    await renderInTestApp(
+      <RungCard
+        rung={{
+          ...previewRung,
+          error: {
+            cluster: '',
+            message:
+              'The annotation environment-ladder.io/preview-name-template is not usable',
+          },
+        }}
+        now={new Date('2025-06-02T12:00:00Z')}
+      />,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'preview-name-template',
+    );
+    expect(screen.queryByTestId('preview-41')).not.toBeInTheDocument();
+  });
+});
