@@ -15,6 +15,35 @@ export interface Config {
      * timeout while the other rungs answer. Default 5 seconds.
      */
     clusterTimeout?: HumanDuration | string;
+    /** The server-side cache that all viewers of a service share. */
+    cache?: {
+      /**
+       * How long a ladder is served from the cache before the clusters are
+       * read again (the promotion rules always read anew). Default 10 seconds.
+       */
+      freshness?: HumanDuration | string;
+    };
+    /** Where services' digests live in Git, and how a promotion changes one. */
+    gitops?: {
+      /** Repository URL on a host with a GitHub integration, e.g. `https://github.com/acme/gitops`. */
+      repository: string;
+      /** Branch pull requests target; the repository's default branch when absent. */
+      baseBranch?: string;
+      /**
+       * File of a service's digest in a rung, with `{{name}}`, `{{environment}}`
+       * and `{{namespace}}`, e.g. `apps/{{name}}/overlays/{{environment}}/kustomization.yaml`.
+       * Overridable per entity by the annotation `environment-ladder.io/gitops-path-template`.
+       */
+      pathTemplate: string;
+      /** `kustomize` (`images[].digest`) or `yamlPath` (e.g. Helm values). Default kustomize. */
+      format?: 'kustomize' | 'yamlPath';
+      /** For `yamlPath`: the digest's path, e.g. `image.digest`. */
+      yamlPath?: string;
+      /** Labels put on promotion pull requests. */
+      labels?: string[];
+      /** GitHub users asked to review promotion pull requests. */
+      reviewers?: string[];
+    };
     /** The rungs in order, lowest first (e.g. local, dev, preview, staging, prod). */
     rungs: Array<{
       /**

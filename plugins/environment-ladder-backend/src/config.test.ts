@@ -31,6 +31,7 @@ describe('readLadderConfig', () => {
     ]);
     expect(config).toEqual({
       clusterTimeoutMs: 2000,
+      cacheFreshnessMs: 10000,
       serviceContainer: undefined,
       rungs: [
         {
@@ -63,6 +64,21 @@ describe('readLadderConfig', () => {
         },
       ],
     });
+  });
+
+  it('reads the cache freshness', () => {
+    expect(
+      read({ rungs, cache: { freshness: { seconds: 30 } } }).cacheFreshnessMs,
+    ).toBe(30000);
+    expect(read({ rungs, cache: { freshness: '2s' } }).cacheFreshnessMs).toBe(
+      2000,
+    );
+  });
+
+  it('refuses a cache freshness of zero, naming the key', () => {
+    expect(() => read({ rungs, cache: { freshness: { seconds: 0 } } })).toThrow(
+      /'environmentLadder.cache.freshness'/,
+    );
   });
 
   it('reads a duration given as a string', () => {

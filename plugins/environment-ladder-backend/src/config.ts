@@ -63,11 +63,15 @@ export interface LadderConfig {
   rungs: RungConfig[];
   serviceContainer?: string;
   clusterTimeoutMs: number;
+  /** How long a ladder is served from the cache before the clusters are read again. */
+  cacheFreshnessMs: number;
 }
 
 const RUNG_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const GATE_TYPES = ['auto-merge', 'review', 'review-and-approval'] as const;
 const DEFAULT_CLUSTER_TIMEOUT_MS = 5000;
+/** How long all viewers share one reading of a service's clusters. */
+const DEFAULT_CACHE_FRESHNESS_MS = 10_000;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -161,36 +165,55 @@ export function readLadderConfig(
     }
   }
 
-  let clusterTimeoutMs = DEFAULT_CLUSTER_TIMEOUT_MS;
-  if (ladder.has('clusterTimeout')) {
-    try {
-      clusterTimeoutMs =
-        typeof ladder.getOptional('clusterTimeout') === 'string'
-          ? durationToMilliseconds(
-              readDurationFromConfig(ladder, { key: 'clusterTimeout' }),
-            )
-          : durationToMilliseconds(
-              readDurationFromConfig(ladder.getConfig('clusterTimeout')),
-            );
-    } catch (error) {
-      throw new InputError(
-        `Invalid config value at '${root}.clusterTimeout': ${
-          (error as Error).message
-        }`,
-      );
-    }
-    if (!(clusterTimeoutMs > 0)) {
-      throw new InputError(
-        `Invalid config value at '${root}.clusterTimeout': must be longer than zero`,
-      );
-    }
-  }
+  const clusterTimeoutMs = readPositiveDuration(
+    ladder,
+    'clusterTimeout',
+    `${root}.clusterTimeout`,
+    DEFAULT_CLUSTER_TIMEOUT_MS,
+  );
+  const cacheFreshnessMs = readPositiveDuration(
+    ladder,
+    'cache.freshness',
+    `${root}.cache.freshness`,
+    DEFAULT_CACHE_FRESHNESS_MS,
+  );
 
   return {
     rungs,
     serviceContainer: ladder.getOptionalString('serviceContainer'),
     clusterTimeoutMs,
+    cacheFreshnessMs,
   };
+}
+
+/** A duration given as `{ seconds: 5 }` or `'5s'`, longer than zero. */
+function readPositiveDuration(
+  config: Config,
+  key: string,
+  path: string,
+  fallback: number,
+): number {
+  if (!config.has(key)) {
+    return fallback;
+  }
+  let milliseconds: number;
+  try {
+    milliseconds = durationToMilliseconds(
+      typeof config.getOptional(key) === 'string'
+        ? readDurationFromConfig(config, { key })
+        : readDurationFromConfig(config.getConfig(key)),
+    );
+  } catch (error) {
+    throw new InputError(
+      `Invalid config value at '${path}': ${(error as Error).message}`,
+    );
+  }
+  if (!(milliseconds > 0)) {
+    throw new InputError(
+      `Invalid config value at '${path}': must be longer than zero`,
+    );
+  }
+  return milliseconds;
 }
 
 /**

@@ -96,6 +96,8 @@ describe('environment-ladder backend', () => {
             },
             environmentLadder: {
               clusterTimeout: { seconds: 2 },
+              // Short, so that each fault below meets a fresh read.
+              cache: { freshness: '300ms' },
               rungs: [
                 { name: 'local', title: 'Local' },
                 { name: 'dev', title: 'Dev', clusters: ['dev'] },
@@ -295,6 +297,8 @@ describe('environment-ladder backend', () => {
     'keeps the other rungs when prod fails with %s',
     async (fault, message) => {
       fixtures.setFault('prod', fault);
+      // Past the cache window, so the fault meets a fresh read.
+      await new Promise(resolve => setTimeout(resolve, 350));
       const response = await getLadder('checkout');
       expect(response.status).toBe(200);
       const ladder: Ladder = response.body;
@@ -309,4 +313,32 @@ describe('environment-ladder backend', () => {
       expect(staging.digests).toEqual(expected.checkout.staging.digests);
     },
   );
+  it('answers an unchanged ladder with 304 when the client has its ETag', async () => {
+    const first = await getLadder('payments');
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const etag = first.headers.etag;
+    expect(etag).toBeTruthy();
+    const second = await getLadder('payments').set('If-None-Match', etag);
+    expect(second.status).toBe(304);
+    expect(second.text).toBe('');
+  });
+
+  it('costs the clusters for 10 concurrent viewers what it costs for one', async () => {
+    const total = () =>
+      CLUSTERS.reduce((sum, name) => sum + fixtures.stats(name).total, 0);
+    await new Promise(resolve => setTimeout(resolve, 400)); // past the window
+    fixtures.resetStats();
+    expect((await getLadder('inventory')).status).toBe(200);
+    const oneViewer = total();
+    expect(oneViewer).toBeGreaterThan(0);
+
+    await new Promise(resolve => setTimeout(resolve, 400));
+    fixtures.resetStats();
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => getLadder('inventory')),
+    );
+    expect(responses.map(r => r.status)).toEqual(Array(10).fill(200));
+    expect(total()).toBe(oneViewer);
+  });
 });

@@ -15,6 +15,7 @@ import { createGitHubGitOpsRepository } from './services/GitOpsRepository/create
 import { createPromotionService } from './services/PromotionService/createPromotionService';
 import { createPromotionStore } from './services/PromotionStore/createPromotionStore';
 import { createClusterReader } from './services/ClusterReader/createClusterReader';
+import { createCachedLadderService } from './services/LadderService/createCachedLadderService';
 import { createLadderService } from './services/LadderService/createLadderService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
 
@@ -34,6 +35,7 @@ export const environmentLadderPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         database: coreServices.database,
+        cache: coreServices.cache,
         scheduler: coreServices.scheduler,
       },
       async init({
@@ -48,16 +50,24 @@ export const environmentLadderPlugin = createBackendPlugin({
         permissionsRegistry,
         database,
         scheduler,
+        cache,
       }) {
         const ladderConfig = readLadderConfig(config, {
           knownClusters: readKnownClusters(config),
         });
         const integrations = ScmIntegrations.fromConfig(config);
-        const ladderService = createLadderService({
-          config: ladderConfig,
-          clusterReader: createClusterReader({ discovery, auth }),
-          logger,
-          pullRequestStates: createPullRequestStates({ integrations, logger }),
+        const ladderService = createCachedLadderService({
+          ladderService: createLadderService({
+            config: ladderConfig,
+            clusterReader: createClusterReader({ discovery, auth }),
+            logger,
+            pullRequestStates: createPullRequestStates({
+              integrations,
+              logger,
+            }),
+          }),
+          cache,
+          freshnessMs: ladderConfig.cacheFreshnessMs,
         });
         permissionsRegistry.addResourceType({
           resourceRef: promotionPermissionResourceRef,
@@ -88,7 +98,11 @@ export const environmentLadderPlugin = createBackendPlugin({
           logger,
           entityUrl: entity =>
             appBaseUrl &&
-            `${appBaseUrl}/catalog/${entity.metadata.namespace ?? 'default'}/${entity.kind.toLocaleLowerCase('en-US')}/${entity.metadata.name}/environments`,
+            `${appBaseUrl}/catalog/${
+              entity.metadata.namespace ?? 'default'
+            }/${entity.kind.toLocaleLowerCase('en-US')}/${
+              entity.metadata.name
+            }/environments`,
         });
         // Follows every promotion in flight until it runs verified or fails;
         // it also picks up promotions a restart interrupted.

@@ -29,12 +29,16 @@ const entityRefParams = z.object({
 });
 
 /** `kind:namespace/name`, each part as the catalog allows it. */
-const ENTITY_REF = /^([A-Za-z][A-Za-z0-9]{0,62}):([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\/([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)$/;
+const ENTITY_REF =
+  /^([A-Za-z][A-Za-z0-9]{0,62}):([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\/([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)$/;
 
 /** A promotion request. Strict: an unknown field is a mistake worth a 400. */
 const promotionRequestBody = z
   .object({
-    entityRef: z.string().max(256).regex(ENTITY_REF, 'must be kind:namespace/name'),
+    entityRef: z
+      .string()
+      .max(256)
+      .regex(ENTITY_REF, 'must be kind:namespace/name'),
     targetEnvironment: z.string().max(63),
     // The digest's form is a ladder rule (checked with the others) so that its
     // refusal names the rule; here only its size is bounded.
@@ -43,7 +47,10 @@ const promotionRequestBody = z
     dryRun: z.boolean().optional(),
     idempotencyKey: z
       .string()
-      .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1-200 letters, digits, dots, dashes, colons or underscores')
+      .regex(
+        /^[A-Za-z0-9._:-]{1,200}$/,
+        'must be 1-200 letters, digits, dots, dashes, colons or underscores',
+      )
       .optional(),
   })
   .strict();
@@ -105,7 +112,11 @@ export async function createRouter(options: {
       next: express.NextFunction,
     ) => {
       if (error.type === 'entity.parse.failed') {
-        next(new InputError('Invalid promotion request: the body is not valid JSON'));
+        next(
+          new InputError(
+            'Invalid promotion request: the body is not valid JSON',
+          ),
+        );
         return;
       }
       next(error);
@@ -121,7 +132,9 @@ export async function createRouter(options: {
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) {
       throw new NotFoundError(
-        `No entity ${ref.kind.toLocaleLowerCase('en-US')}:${ref.namespace}/${ref.name} in the catalog`,
+        `No entity ${ref.kind.toLocaleLowerCase('en-US')}:${ref.namespace}/${
+          ref.name
+        } in the catalog`,
       );
     }
     return entity;
@@ -139,15 +152,22 @@ export async function createRouter(options: {
 
   router.get('/entities/:kind/:namespace/:name/ladder', async (req, res) => {
     const { entity } = await readableEntity(req);
-    res.json(await ladderService.getLadder(entity));
+    const ladder = await ladderService.getLadder(entity);
+    // Revalidate every time; the ETag (which Express derives from the body)
+    // turns an unchanged ladder into a 304 without a body.
+    res.set('Cache-Control', 'private, no-cache');
+    res.json(ladder);
   });
 
-  router.get('/entities/:kind/:namespace/:name/promotions', async (req, res) => {
-    const { entity } = await readableEntity(req);
-    res.json({
-      items: await promotionService.listForEntity(stringifyEntityRef(entity)),
-    });
-  });
+  router.get(
+    '/entities/:kind/:namespace/:name/promotions',
+    async (req, res) => {
+      const { entity } = await readableEntity(req);
+      res.json({
+        items: await promotionService.listForEntity(stringifyEntityRef(entity)),
+      });
+    },
+  );
 
   router.get(
     '/entities/:kind/:namespace/:name/promotions/targets',
@@ -157,7 +177,11 @@ export async function createRouter(options: {
         .filter(rung => rung.clusters.length > 0 && rung.kind !== 'preview')
         .map(rung => rung.name);
       const allowed = new Set(
-        await permissionChecks.promotableEnvironments(credentials, entity, candidates),
+        await permissionChecks.promotableEnvironments(
+          credentials,
+          entity,
+          candidates,
+        ),
       );
       res.json({
         targets: candidates.map(environment => ({
@@ -195,7 +219,8 @@ export async function createRouter(options: {
     if (!promotion) {
       throw new NotFoundError(`No promotion ${id}`);
     }
-    const [, kind, namespace, , name] = ENTITY_REF.exec(promotion.entityRef) ?? [];
+    const [, kind, namespace, , name] =
+      ENTITY_REF.exec(promotion.entityRef) ?? [];
     const entity = await visibleEntity({ kind, namespace, name }, credentials);
     // Approving is promoting: the approver needs the same permission.
     await permissionChecks.assertCanPromote(

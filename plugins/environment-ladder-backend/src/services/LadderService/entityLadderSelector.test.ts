@@ -10,7 +10,11 @@ const entity = (annotations: Record<string, string>): Entity => ({
 
 describe('entityLadderSelector', () => {
   it('uses backstage.io/kubernetes-id like the Kubernetes plugin', () => {
-    expect(entityLadderSelector(entity({ 'backstage.io/kubernetes-id': 'checkout' }))).toEqual({
+    expect(
+      entityLadderSelector(
+        entity({ 'backstage.io/kubernetes-id': 'checkout' }),
+      ),
+    ).toEqual({
       labelSelector: 'backstage.io/kubernetes-id=checkout',
       namespace: undefined,
     });
@@ -21,11 +25,15 @@ describe('entityLadderSelector', () => {
       entityLadderSelector(
         entity({
           'backstage.io/kubernetes-id': 'checkout',
-          'backstage.io/kubernetes-label-selector': 'app in (checkout),tier=web',
+          'backstage.io/kubernetes-label-selector':
+            'app in (checkout),tier=web',
           'backstage.io/kubernetes-namespace': 'shop',
         }),
       ),
-    ).toEqual({ labelSelector: 'app in (checkout),tier=web', namespace: 'shop' });
+    ).toEqual({
+      labelSelector: 'app in (checkout),tier=web',
+      namespace: 'shop',
+    });
   });
 
   it('says which annotation is missing', () => {
@@ -35,10 +43,25 @@ describe('entityLadderSelector', () => {
   });
 
   it.each([
-    [{ 'backstage.io/kubernetes-id': 'check out' }, 'backstage.io/kubernetes-id'],
-    [{ 'backstage.io/kubernetes-id': 'a'.repeat(64) }, 'backstage.io/kubernetes-id'],
-    [{ 'backstage.io/kubernetes-label-selector': 'app=x&watch=true' }, 'label selector'],
-    [{ 'backstage.io/kubernetes-id': 'x', 'backstage.io/kubernetes-namespace': '../kube-system' }, 'namespace'],
+    [
+      { 'backstage.io/kubernetes-id': 'check out' },
+      'backstage.io/kubernetes-id',
+    ],
+    [
+      { 'backstage.io/kubernetes-id': 'a'.repeat(64) },
+      'backstage.io/kubernetes-id',
+    ],
+    [
+      { 'backstage.io/kubernetes-label-selector': 'app=x&watch=true' },
+      'label selector',
+    ],
+    [
+      {
+        'backstage.io/kubernetes-id': 'x',
+        'backstage.io/kubernetes-namespace': '../kube-system',
+      },
+      'namespace',
+    ],
   ])('refuses a malformed annotation %j', (annotations, message) => {
     expect(entityLadderSelector(entity(annotations))).toEqual({
       missing: expect.stringContaining(message),

@@ -1,0 +1,75 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
+import type { LadderService } from './types';
+
+/**
+ * The annotations that change what a ladder reads; the cache key carries
+ * them so that an edited entity is never answered from an old reading.
+ */
+const LADDER_ANNOTATIONS = [
+  'backstage.io/kubernetes-id',
+  'backstage.io/kubernetes-label-selector',
+  'backstage.io/kubernetes-namespace',
+  'environment-ladder.io/preview-name-template',
+  'github.com/project-slug',
+];
+
+function cacheKey(entity: Entity): string {
+  const annotations = entity.metadata.annotations ?? {};
+  return JSON.stringify([
+    'ladder/v1',
+    stringifyEntityRef(entity),
+    ...LADDER_ANNOTATIONS.map(name => annotations[name] ?? null),
+  ]);
+}
+
+/**
+ * Serves ladders from the plugin's cache for a freshness window, so that any
+ * number of viewers of a service cost its clusters one read per cluster per
+ * window. Concurrent requests for the same ladder in this instance share one
+ * read (request coalescing). `fresh` (the promotion rules) always reads anew
+ * and refreshes the cache for everyone.
+ */
+export function createCachedLadderService(options: {
+  ladderService: LadderService;
+  cache: CacheService;
+  freshnessMs: number;
+}): LadderService {
+  const { ladderService, cache, freshnessMs } = options;
+  const reading = new Map<string, Promise<Ladder>>();
+
+  function read(key: string, entity: Entity): Promise<Ladder> {
+    const pending = ladderService
+      .getLadder(entity, { fresh: true })
+      .then(async ladder => {
+        // A cache that fails must not fail the ladder: it only costs a read.
+        await cache
+          .set(key, ladder as any, { ttl: freshnessMs })
+          .catch(() => undefined);
+        return ladder;
+      })
+      .finally(() => {
+        if (reading.get(key) === pending) reading.delete(key);
+      });
+    reading.set(key, pending);
+    return pending;
+  }
+
+  return {
+    async getLadder(entity, getOptions) {
+      const key = cacheKey(entity);
+      if (getOptions?.fresh) {
+        return read(key, entity);
+      }
+      const pending = reading.get(key);
+      if (pending) return pending;
+      const cached = (await cache.get(key).catch(() => undefined)) as
+        | Ladder
+        | undefined;
+      if (cached) return cached;
+      // Checked again: another request may have started reading meanwhile.
+      return reading.get(key) ?? read(key, entity);
+    },
+  };
+}
