@@ -6,10 +6,19 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ladderApiRef } from '../api';
 
 /** How often a visible tab refreshes the ladder. */
-const REFRESH_MS = 10_000;
+export const REFRESH_MS = 10_000;
 
-/** The current entity's ladder, refreshed while the page is visible. */
-export function useLadder() {
+const isHidden = () => typeof document !== 'undefined' && document.hidden;
+
+/**
+ * The current entity's ladder, refreshed every {@link REFRESH_MS} while the
+ * page is visible. A hidden tab does not poll at all (many open tabs must not
+ * become a refetch storm) and catches up the moment it is shown again. Each
+ * refresh revalidates with the ladder's ETag, so an unchanged ladder costs a
+ * 304 without a body.
+ */
+export function useLadder(options: { refreshMs?: number } = {}) {
+  const refreshMs = options.refreshMs ?? REFRESH_MS;
   const { entity } = useEntity();
   const ladderApi = useApi(ladderApiRef);
   const ref = getCompoundEntityRef(entity);
@@ -19,13 +28,17 @@ export function useLadder() {
   );
   const { retry } = state;
   useEffect(() => {
-    // A hidden tab does not poll: many open tabs must not become a refetch storm.
     const timer = setInterval(() => {
-      if (typeof document === 'undefined' || !document.hidden) {
-        retry();
-      }
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [retry]);
+      if (!isHidden()) retry();
+    }, refreshMs);
+    const onVisibilityChange = () => {
+      if (!isHidden()) retry();
+    };
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
+  }, [retry, refreshMs]);
   return state;
 }
