@@ -2,14 +2,10 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
-  createRoutableExtension,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { LadderClient, ladderApiRef } from './api';
-
-const rootRouteRef = createRouteRef({ id: 'environment-ladder' });
 
 /** The Environment Ladder plugin for apps on the legacy frontend system. */
 export const environmentLadderPlugin = createPlugin({
@@ -22,18 +18,18 @@ export const environmentLadderPlugin = createPlugin({
         new LadderClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
 });
 
 /** The Environments tab, for `<EntityLayout.Route path="/environments">` on service pages. */
 export const EntityEnvironmentsContent = environmentLadderPlugin.provide(
-  createRoutableExtension({
+  createComponentExtension({
     name: 'EntityEnvironmentsContent',
-    component: () =>
-      import('./components/EnvironmentsContent').then(
-        m => m.EnvironmentsContent,
-      ),
-    mountPoint: rootRouteRef,
+    component: {
+      lazy: () =>
+        import('./components/EnvironmentsContent').then(
+          m => m.EnvironmentsContent,
+        ),
+    },
   }),
 );
 

@@ -1,0 +1,80 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen } from '@testing-library/react';
+import { ladderApiRef } from './api';
+import { ladder } from './__fixtures__/ladder';
+import {
+  EntityEnvironmentsContent,
+  EntityLadderOverviewCard,
+  environmentLadderPlugin,
+} from './legacy';
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: { type: 'service' },
+};
+
+/** The legacy frontend system's exports render the same tab and card. */
+describe('legacy exports', () => {
+  const apis = [
+    [
+      ladderApiRef,
+      {
+        getLadder: jest.fn().mockResolvedValue(ladder),
+        listPromotions: jest.fn().mockResolvedValue([]),
+        getPromotionTargets: jest.fn().mockResolvedValue([]),
+      },
+    ],
+    [
+      permissionApiRef,
+      { authorize: async () => ({ result: AuthorizeResult.ALLOW }) },
+    ],
+  ] as const;
+
+  it('provides the ladder API factory', () => {
+    expect(
+      [...environmentLadderPlugin.getApis()].map(api => api.api.id),
+    ).toEqual(['plugin.environment-ladder.ladder']);
+  });
+
+  it('renders the Environments tab', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis as any}>
+        <EntityProvider entity={entity}>
+          <EntityEnvironmentsContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByTestId('rung-prod')).toBeInTheDocument();
+    expect(screen.getAllByTestId('digest-dev')[0]).toHaveAttribute(
+      'data-digest',
+      `sha256:${'2'.repeat(64)}`,
+    );
+  });
+
+  it('renders the overview card, one line per rung', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis as any}>
+        <EntityProvider entity={entity}>
+          <EntityLadderOverviewCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByTestId('summary-staging')).toHaveTextContent(
+      'Staging',
+    );
+    expect(screen.getByTestId('summary-staging')).toHaveTextContent(
+      'behind the rung below by 1 release',
+    );
+    expect(screen.getByTestId('summary-local')).toHaveTextContent(
+      'not observed',
+    );
+    expect(screen.getByTestId('summary-dr')).toHaveTextContent(
+      "cluster 'dr' did not answer within 5000 ms",
+    );
+  });
+});
