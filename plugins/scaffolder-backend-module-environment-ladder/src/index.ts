@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { scaffolderModuleEnvironmentLadder as default } from './module';
+export { createPromoteAction } from './actions/promote';

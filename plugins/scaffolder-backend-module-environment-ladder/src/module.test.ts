@@ -3,13 +3,18 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderModuleEnvironmentLadder } from './module';
 
 describe('scaffolderModuleEnvironmentLadder', () => {
-  it('registers with the scaffolder without adding an unfinished action', async () => {
+  it('adds the environment-ladder:promote action to the scaffolder', async () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
       features: [scaffolderModuleEnvironmentLadder],
     });
     expect(addActions).toHaveBeenCalledTimes(1);
-    expect(addActions).toHaveBeenCalledWith();
+    expect(addActions.mock.calls[0]).toEqual([
+      expect.objectContaining({
+        id: 'environment-ladder:promote',
+        supportsDryRun: true,
+      }),
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { rest } from 'msw';
 import { MockFetchApi } from '@backstage/test-utils';
 import { ladder } from '../__fixtures__/ladder';
+import { promotion } from './__fixtures__/promotions';
 import { LadderClient } from './LadderClient';
 
 const server = setupServer();
@@ -20,13 +21,23 @@ describe('LadderClient', () => {
   it('asks for the entity ladder with the user token, escaping the reference', async () => {
     const seen: Array<{ path: string; auth: string | null }> = [];
     server.use(
-      rest.get(`${baseUrl}/entities/:kind/:namespace/:name/ladder`, (req, res, ctx) => {
-        seen.push({ path: req.url.pathname, auth: req.headers.get('authorization') });
-        return res(ctx.json(ladder));
-      }),
+      rest.get(
+        `${baseUrl}/entities/:kind/:namespace/:name/ladder`,
+        (req, res, ctx) => {
+          seen.push({
+            path: req.url.pathname,
+            auth: req.headers.get('authorization'),
+          });
+          return res(ctx.json(ladder));
+        },
+      ),
     );
     await expect(
-      client.getLadder({ kind: 'Component', namespace: 'default', name: 'check out' }),
+      client.getLadder({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'check out',
+      }),
     ).resolves.toEqual(ladder);
     expect(seen).toEqual([
       {
@@ -38,23 +49,153 @@ describe('LadderClient', () => {
 
   it('throws a ResponseError carrying the backend error', async () => {
     server.use(
-      rest.get(`${baseUrl}/entities/:kind/:namespace/:name/ladder`, (_req, res, ctx) =>
+      rest.get(
+        `${baseUrl}/entities/:kind/:namespace/:name/ladder`,
+        (_req, res, ctx) =>
+          res(
+            ctx.status(404),
+            ctx.json({
+              error: {
+                name: 'NotFoundError',
+                message: 'No entity component:default/nope in the catalog',
+              },
+              request: { method: 'GET', url: '/x' },
+              response: { statusCode: 404 },
+            }),
+          ),
+      ),
+    );
+    await expect(
+      client.getLadder({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'nope',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+      body: {
+        error: { message: 'No entity component:default/nope in the catalog' },
+      },
+    });
+  });
+  it('lists the entity promotions with the user token', async () => {
+    const seen: Array<{ path: string; auth: string | null }> = [];
+    server.use(
+      rest.get(
+        `${baseUrl}/entities/:kind/:namespace/:name/promotions`,
+        (req, res, ctx) => {
+          seen.push({
+            path: req.url.pathname,
+            auth: req.headers.get('authorization'),
+          });
+          return res(ctx.json({ items: [promotion] }));
+        },
+      ),
+    );
+    await expect(
+      client.listPromotions({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'checkout',
+      }),
+    ).resolves.toEqual([promotion]);
+    expect(seen).toEqual([
+      {
+        path: '/api/environment-ladder/entities/Component/default/checkout/promotions',
+        auth: 'Bearer user-token',
+      },
+    ]);
+  });
+
+  it('asks which rungs the user may promote into', async () => {
+    const seen: string[] = [];
+    const targets = [
+      { environment: 'dev', allowed: true },
+      { environment: 'staging', allowed: true },
+      { environment: 'prod', allowed: false },
+    ];
+    server.use(
+      rest.get(
+        `${baseUrl}/entities/:kind/:namespace/:name/promotions/targets`,
+        (req, res, ctx) => {
+          seen.push(req.url.pathname);
+          return res(ctx.json({ targets }));
+        },
+      ),
+    );
+    await expect(
+      client.getPromotionTargets({
+        kind: 'Component',
+        namespace: 'team a',
+        name: 'checkout',
+      }),
+    ).resolves.toEqual(targets);
+    expect(seen).toEqual([
+      '/api/environment-ladder/entities/Component/team%20a/checkout/promotions/targets',
+    ]);
+  });
+
+  it('posts a promotion request as JSON with the user token', async () => {
+    const seen: Array<{
+      auth: string | null;
+      type: string | null;
+      body: unknown;
+    }> = [];
+    const answer = { promotion, created: true };
+    server.use(
+      rest.post(`${baseUrl}/promotions`, async (req, res, ctx) => {
+        seen.push({
+          auth: req.headers.get('authorization'),
+          type: req.headers.get('content-type'),
+          body: await req.json(),
+        });
+        return res(ctx.status(201), ctx.json(answer));
+      }),
+    );
+    const request = {
+      entityRef: 'component:default/checkout',
+      targetEnvironment: 'staging',
+      digest: promotion.digest,
+      reason: 'Release 1.5.0',
+      dryRun: true,
+    };
+    await expect(client.requestPromotion(request)).resolves.toEqual(answer);
+    expect(seen).toEqual([
+      { auth: 'Bearer user-token', type: 'application/json', body: request },
+    ]);
+  });
+
+  it('throws a ResponseError carrying the refused rule', async () => {
+    server.use(
+      rest.post(`${baseUrl}/promotions`, (_req, res, ctx) =>
         res(
-          ctx.status(404),
+          ctx.status(409),
           ctx.json({
-            error: { name: 'NotFoundError', message: 'No entity component:default/nope in the catalog' },
-            request: { method: 'GET', url: '/x' },
-            response: { statusCode: 404 },
+            error: {
+              name: 'ConflictError',
+              message:
+                'Rule one-in-flight: a promotion to staging is in flight',
+            },
+            request: { method: 'POST', url: '/promotions' },
+            response: { statusCode: 409 },
           }),
         ),
       ),
     );
     await expect(
-      client.getLadder({ kind: 'Component', namespace: 'default', name: 'nope' }),
+      client.requestPromotion({
+        entityRef: 'component:default/checkout',
+        targetEnvironment: 'staging',
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({
       name: 'ResponseError',
-      statusCode: 404,
-      body: { error: { message: 'No entity component:default/nope in the catalog' } },
+      statusCode: 409,
+      cause: {
+        name: 'ConflictError',
+        message: 'Rule one-in-flight: a promotion to staging is in flight',
+      },
     });
   });
 });

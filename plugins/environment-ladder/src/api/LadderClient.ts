@@ -1,8 +1,16 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
-import type { LadderApi } from './types';
+import type {
+  Ladder,
+  Promotion,
+  PromotionRequest,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import type {
+  LadderApi,
+  PromotionRequestResult,
+  PromotionTarget,
+} from './types';
 
 /** Talks to the Environment Ladder backend with the signed-in user's credentials. */
 export class LadderClient implements LadderApi {
@@ -15,16 +23,56 @@ export class LadderClient implements LadderApi {
   }
 
   async getLadder(entityRef: CompoundEntityRef): Promise<Ladder> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('environment-ladder');
-    const path = [entityRef.kind, entityRef.namespace, entityRef.name]
-      .map(part => encodeURIComponent(part))
-      .join('/');
-    const response = await this.fetchApi.fetch(
-      `${baseUrl}/entities/${path}/ladder`,
+    return this.get<Ladder>(`${entityPath(entityRef)}/ladder`);
+  }
+
+  async listPromotions(entityRef: CompoundEntityRef): Promise<Promotion[]> {
+    const { items } = await this.get<{ items: Promotion[] }>(
+      `${entityPath(entityRef)}/promotions`,
     );
+    return items;
+  }
+
+  async getPromotionTargets(
+    entityRef: CompoundEntityRef,
+  ): Promise<PromotionTarget[]> {
+    const { targets } = await this.get<{ targets: PromotionTarget[] }>(
+      `${entityPath(entityRef)}/promotions/targets`,
+    );
+    return targets;
+  }
+
+  async requestPromotion(
+    request: PromotionRequest,
+  ): Promise<PromotionRequestResult> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('environment-ladder');
+    const response = await this.fetchApi.fetch(`${baseUrl}/promotions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as Ladder;
+    return (await response.json()) as PromotionRequestResult;
   }
+
+  private async get<T>(path: string): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('environment-ladder');
+    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+/** `entities/<kind>/<namespace>/<name>`, each part escaped. */
+function entityPath(entityRef: CompoundEntityRef): string {
+  return [
+    'entities',
+    ...[entityRef.kind, entityRef.namespace, entityRef.name].map(part =>
+      encodeURIComponent(part),
+    ),
+  ].join('/');
 }

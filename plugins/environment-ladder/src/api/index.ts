@@ -1,3 +1,7 @@
 export { LadderClient } from './LadderClient';
 export { ladderApiRef } from './types';
-export type { LadderApi } from './types';
+export type {
+  LadderApi,
+  PromotionRequestResult,
+  PromotionTarget,
+} from './types';

@@ -1,10 +1,42 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
+import type {
+  Ladder,
+  Promotion,
+  PromotionRequest,
+} from '@environment-ladder/plugin-environment-ladder-common';
 
-/** Reads ladders from the Environment Ladder backend. */
+/** Whether the signed-in user may promote an entity into a rung, as the permission policy decides it. */
+export interface PromotionTarget {
+  environment: string;
+  allowed: boolean;
+}
+
+/** What the backend answers to a promotion request. */
+export interface PromotionRequestResult {
+  promotion: Promotion;
+  /** False when an earlier request with the same idempotency key recorded the promotion. */
+  created: boolean;
+  /** Present for dry runs: the exact change and pull request; nothing was opened or recorded. */
+  dryRun?: {
+    diff: string;
+    pullRequest: { branch: string; title: string; body: string };
+    repository: string;
+    filePath: string;
+  };
+  /** Something the requester should know that did not fail the request. */
+  warnings?: string[];
+}
+
+/** Reads ladders and requests promotions from the Environment Ladder backend. */
 export interface LadderApi {
   getLadder(entityRef: CompoundEntityRef): Promise<Ladder>;
+  /** The entity's promotions, newest first. */
+  listPromotions(entityRef: CompoundEntityRef): Promise<Promotion[]>;
+  /** The rungs the signed-in user may promote the entity into. */
+  getPromotionTargets(entityRef: CompoundEntityRef): Promise<PromotionTarget[]>;
+  /** Requests a promotion (or, with `dryRun`, previews it). */
+  requestPromotion(request: PromotionRequest): Promise<PromotionRequestResult>;
 }
 
 /** The API reference of {@link LadderApi}. */

@@ -1,0 +1,121 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import fs from 'fs';
+import path from 'path';
+
+/**
+ * A promotion as a developer previews it: sign in as guest (an owner of
+ * checkout), open checkout's Environments tab, ask to promote dev's release
+ * to staging and run the dry run. The diff must change only the staging
+ * manifest's digest, from the digest staging runs to the one dev runs
+ * (examples/clusters/expected.json), and the pull request's title must show.
+ */
+const ROOT = path.resolve(__dirname, '..');
+const expected: Record<
+  string,
+  Record<string, { digests?: string[] }>
+> = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'examples/clusters/expected.json'), 'utf8'),
+);
+
+async function guestToken(request: APIRequestContext): Promise<string> {
+  const response = await request.get(
+    'http://localhost:7007/api/auth/guest/refresh',
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  const body = await response.json();
+  return body.backstageIdentity.token as string;
+}
+
+async function waitForCatalog(request: APIRequestContext, name: string) {
+  const token = await guestToken(request);
+  await expect
+    .poll(
+      async () =>
+        (
+          await request.get(
+            `http://localhost:7007/api/catalog/entities/by-name/component/default/${name}`,
+            { headers: { Authorization: `Bearer ${token}` } },
+          )
+        ).status(),
+      { timeout: 120_000 },
+    )
+    .toBe(200);
+}
+
+test.beforeEach(async ({ page, request }) => {
+  await expect
+    .poll(
+      async () =>
+        (
+          await request
+            .get('http://localhost:7007/.backstage/health/v1/readiness')
+            .catch(() => null)
+        )?.status(),
+      { timeout: 180_000 },
+    )
+    .toBe(200);
+  await waitForCatalog(request, 'checkout');
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    page.getByRole('heading', { name: 'BitVault Catalog' }),
+  ).toBeVisible();
+});
+
+test('a dry run of promoting checkout from dev to staging shows the exact change', async ({
+  page,
+}) => {
+  const [devDigest] = expected.checkout.dev.digests ?? [];
+  const [stagingDigest] = expected.checkout.staging.digests ?? [];
+  expect(devDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+  expect(stagingDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+  expect(devDigest).not.toBe(stagingDigest);
+
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto('/catalog/default/component/checkout/environments');
+
+  // The button sits on the source rung: dev's release goes to staging.
+  const promote = page
+    .getByTestId('ladder-row-dev')
+    .getByRole('button', { name: 'Promote to staging' });
+  await expect(promote).toBeEnabled();
+  await promote.click();
+
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('promotion-digest')).toHaveText(devDigest);
+  await dialog
+    .getByRole('textbox', { name: 'Reason' })
+    .fill('Release 1.5.0: new payment options');
+  await dialog.getByRole('button', { name: 'Preview (dry run)' }).click();
+
+  const diff = dialog.getByTestId('promotion-diff');
+  await expect(diff).toBeVisible();
+  const lines = ((await diff.textContent()) ?? '').split('\n');
+  // Only the staging manifest changes ...
+  const changedFile = lines.find(line => line.startsWith('+++ '));
+  expect(changedFile).toMatch(/staging/);
+  expect(lines.filter(line => line.startsWith('+++ '))).toHaveLength(1);
+  // ... and in it only the digest: staging's goes, dev's comes.
+  const removed = lines.filter(
+    line => line.startsWith('-') && !line.startsWith('---'),
+  );
+  const added = lines.filter(
+    line => line.startsWith('+') && !line.startsWith('+++'),
+  );
+  expect(removed).toEqual([expect.stringContaining(stagingDigest)]);
+  expect(added).toEqual([expect.stringContaining(devDigest)]);
+  expect(added[0].slice(1).replace(devDigest, stagingDigest)).toBe(
+    removed[0].slice(1),
+  );
+
+  await expect(dialog.getByTestId('promotion-pr-title')).toHaveText(
+    `Promote checkout to staging: ${devDigest.slice(0, 'sha256:'.length + 12)}`,
+  );
+
+  await page.screenshot({
+    path: path.join(ROOT, 'docs/screenshots/promotion-dry-run.png'),
+  });
+});

@@ -1,0 +1,318 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { CopyTextButton, Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import CircularProgress from '@material-ui/core/CircularProgress';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { useState } from 'react';
+import { ladderApiRef, type PromotionRequestResult } from '../../api';
+import { PromotionStateChip } from '../PromotionHistory/PromotionStateChip';
+import { describeRequestError } from './describeRequestError';
+import { scaffolderTemplateLink } from './scaffolderTemplateLink';
+
+const useStyles = makeStyles(theme => ({
+  code: {
+    margin: 0,
+    padding: theme.spacing(1),
+    overflowX: 'auto',
+    fontFamily: 'monospace',
+    fontSize: '0.8rem',
+    background: theme.palette.background.default,
+    border: `1px solid ${theme.palette.divider}`,
+    borderRadius: theme.shape.borderRadius,
+    whiteSpace: 'pre',
+  },
+  wrapped: { whiteSpace: 'pre-wrap', wordBreak: 'break-word' },
+  added: { color: theme.palette.success.main },
+  removed: { color: theme.palette.error.main },
+  hunk: { color: theme.palette.info.main },
+}));
+
+/** A key per opened dialog: a repeated click or a retry after a network error asks for the same promotion. */
+function newIdempotencyKey(): string {
+  const random =
+    typeof globalThis.crypto?.randomUUID === 'function'
+      ? globalThis.crypto.randomUUID()
+      : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `environment-ladder-ui:${random}`;
+}
+
+function Diff(props: { diff: string }) {
+  const classes = useStyles();
+  const lines = props.diff.replace(/\n$/, '').split('\n');
+  return (
+    <pre
+      className={classes.code}
+      data-testid="promotion-diff"
+      aria-label="Diff"
+    >
+      {lines.map((line, index) => {
+        let className: string | undefined;
+        if (line.startsWith('@@')) className = classes.hunk;
+        else if (line.startsWith('+') && !line.startsWith('+++'))
+          className = classes.added;
+        else if (line.startsWith('-') && !line.startsWith('---'))
+          className = classes.removed;
+        return (
+          // The diff is a static text: its line positions are its identity.
+          // eslint-disable-next-line react/no-array-index-key
+          <span key={index} className={className}>
+            {line}
+            {'\n'}
+          </span>
+        );
+      })}
+    </pre>
+  );
+}
+
+function Warnings(props: { warnings?: string[] }) {
+  if (!props.warnings?.length) {
+    return null;
+  }
+  return (
+    <ul aria-label="Warnings">
+      {props.warnings.map(warning => (
+        <li key={warning}>
+          <Typography variant="body2">{warning}</Typography>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DryRunResult(props: { result: PromotionRequestResult }) {
+  const classes = useStyles();
+  const { dryRun } = props.result;
+  if (!dryRun) {
+    return null;
+  }
+  return (
+    <Box component="section" aria-label="Dry run" mt={2}>
+      <Typography variant="subtitle2" gutterBottom>
+        Dry run: the rules pass. The pull request would change{' '}
+        <code>{dryRun.filePath}</code> in <code>{dryRun.repository}</code>:
+      </Typography>
+      <Diff diff={dryRun.diff} />
+      <Warnings warnings={props.result.warnings} />
+      <Typography variant="subtitle2" style={{ marginTop: 8 }}>
+        Pull request
+      </Typography>
+      <Typography variant="body2" data-testid="promotion-pr-title">
+        {dryRun.pullRequest.title}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="div">
+        Branch <code>{dryRun.pullRequest.branch}</code>
+      </Typography>
+      <pre
+        className={`${classes.code} ${classes.wrapped}`}
+        data-testid="promotion-pr-body"
+      >
+        {dryRun.pullRequest.body}
+      </pre>
+    </Box>
+  );
+}
+
+function RequestResult(props: { result: PromotionRequestResult }) {
+  const { promotion, created, warnings } = props.result;
+  return (
+    <Box component="section" aria-label="Promotion requested" mt={2}>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Typography variant="subtitle2">
+          {created
+            ? 'Promotion requested'
+            : 'This promotion had already been requested'}
+        </Typography>
+        <PromotionStateChip state={promotion.state} />
+      </Box>
+      {promotion.pullRequest ? (
+        <Typography variant="body2">
+          Pull request{' '}
+          <Link to={promotion.pullRequest.url} data-testid="promotion-pr-link">
+            #{promotion.pullRequest.number}
+          </Link>{' '}
+          is open on branch <code>{promotion.pullRequest.branch}</code>.
+        </Typography>
+      ) : (
+        <Typography variant="body2">
+          {promotion.error ??
+            "The pull request opens once the rung's gate is met (for example an approval)."}
+        </Typography>
+      )}
+      <Warnings warnings={warnings} />
+    </Box>
+  );
+}
+
+/** The promote dialog: the digest, a reason, a dry run that shows the exact change, and the real request. */
+export function PromoteDialog(props: {
+  open: boolean;
+  onClose: () => void;
+  entityRef: string;
+  source: LadderRung;
+  target: LadderRung;
+  onRequested?: (result: PromotionRequestResult) => void;
+}) {
+  const { open, onClose, entityRef, source, target, onRequested } = props;
+  const ladderApi = useApi(ladderApiRef);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState<'preview' | 'request' | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [preview, setPreview] = useState<PromotionRequestResult | undefined>();
+  const [requested, setRequested] = useState<
+    PromotionRequestResult | undefined
+  >();
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+  const digest = source.digest ?? undefined;
+  const { name } = parseEntityRef(entityRef);
+
+  const reset = () => {
+    setReason('');
+    setError(undefined);
+    setPreview(undefined);
+    setRequested(undefined);
+    setIdempotencyKey(newIdempotencyKey());
+  };
+
+  const send = async (dryRun: boolean) => {
+    setBusy(dryRun ? 'preview' : 'request');
+    setError(undefined);
+    try {
+      const result = await ladderApi.requestPromotion({
+        entityRef,
+        targetEnvironment: target.name,
+        ...(digest && { digest }),
+        reason: reason.trim(),
+        ...(dryRun ? { dryRun: true } : { idempotencyKey }),
+      });
+      if (dryRun) {
+        setPreview(result);
+      } else {
+        setRequested(result);
+        onRequested?.(result);
+      }
+    } catch (e) {
+      setError(describeRequestError(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const reasonMissing = reason.trim() === '';
+  const done = requested !== undefined;
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      TransitionProps={{ onExited: reset }}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby={`promote-${source.name}-title`}
+    >
+      <DialogTitle id={`promote-${source.name}-title`}>
+        Promote {name} to {target.title}
+      </DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" gutterBottom>
+          The digest that runs in {source.title} moves unchanged into{' '}
+          {target.title}, through a GitOps pull request that changes only the
+          digest.
+        </Typography>
+        <Box display="flex" alignItems="center" my={1}>
+          <Typography
+            variant="body2"
+            component="span"
+            style={{ marginRight: 8 }}
+          >
+            Digest
+          </Typography>
+          {digest ? (
+            <>
+              <Typography
+                variant="body2"
+                component="code"
+                data-testid="promotion-digest"
+                style={{ wordBreak: 'break-all' }}
+              >
+                {digest}
+              </Typography>
+              <CopyTextButton text={digest} tooltipText="Digest copied" />
+            </>
+          ) : (
+            <Typography variant="body2" color="textSecondary">
+              the one running healthy in {source.title} (chosen by the backend)
+            </Typography>
+          )}
+        </Box>
+        <TextField
+          id={`promote-${source.name}-reason`}
+          label="Reason"
+          helperText="Why, in your words. It goes into the pull request."
+          value={reason}
+          onChange={event => setReason(event.target.value)}
+          required
+          fullWidth
+          multiline
+          minRows={2}
+          variant="outlined"
+          disabled={done}
+        />
+        {error && (
+          <Box mt={2}>
+            <Typography variant="body2" color="error" role="alert">
+              {error}
+            </Typography>
+          </Box>
+        )}
+        {requested ? (
+          <RequestResult result={requested} />
+        ) : (
+          preview && <DryRunResult result={preview} />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Box flexGrow={1} pl={2}>
+          <Link
+            to={scaffolderTemplateLink({
+              entityRef,
+              targetEnvironment: target.name,
+              digest,
+            })}
+          >
+            Open in the scaffolder
+          </Link>
+        </Box>
+        <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
+        <Button
+          onClick={() => send(true)}
+          disabled={reasonMissing || busy !== undefined || done}
+          startIcon={
+            busy === 'preview' ? <CircularProgress size={16} /> : undefined
+          }
+        >
+          Preview (dry run)
+        </Button>
+        <Button
+          onClick={() => send(false)}
+          color="primary"
+          variant="contained"
+          disabled={reasonMissing || busy !== undefined || done}
+          startIcon={
+            busy === 'request' ? <CircularProgress size={16} /> : undefined
+          }
+        >
+          Open pull request
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
