@@ -947,6 +947,20 @@ describe.each(databases.eachSupportedId())(
         expect(next.state).toBe('pr-open');
       });
 
+      it('fails a promotion whose pull request no longer exists, instead of retrying it forever', async () => {
+        const { requestAs, service, github } = await setup();
+        const { promotion } = await requestAs(JANE);
+        github.pulls.splice(0, github.pulls.length);
+
+        expect(await service.reconcile()).toEqual({ advanced: 0, failed: 1 });
+        expect(await service.get(promotion.id)).toMatchObject({
+          state: 'failed',
+          error: 'pull request #101 no longer exists',
+        });
+        // Nothing left to follow on the next pass.
+        expect(await service.reconcile()).toEqual({ advanced: 0, failed: 0 });
+      });
+
       it('picks up a promotion a crashed backend left requested (backend restarted mid-promotion)', async () => {
         const { store, service, github } = await setup();
         // The backend recorded the promotion and died before calling GitHub.

@@ -370,12 +370,24 @@ export function createPromotionService(options: {
             continue;
           }
           const entity = await serviceEntity(current.entityRef);
-          const pullRequest = current.pullRequest
-            ? await repository.getPullRequestState({
+          let pullRequest;
+          if (current.pullRequest && current.state === 'pr-open') {
+            try {
+              pullRequest = await repository.getPullRequestState({
                 repoUrl: current.pullRequest.url.replace(/\/pull\/\d+$/, ''),
                 number: current.pullRequest.number,
-              })
-            : undefined;
+              });
+            } catch (error) {
+              if (!(error instanceof NotFoundError)) throw error;
+              // Deleted with its repository or branch: it can never merge.
+              const message = `pull request #${current.pullRequest.number} no longer exists`;
+              await store.transition(current.id, 'failed', message, {
+                error: message,
+              });
+              failed++;
+              continue;
+            }
+          }
           const ladder = await ladderService.getLadder(entity, { fresh: true });
           const targetRung = ladder.rungs.find(
             rung => rung.name === current.targetEnvironment,
