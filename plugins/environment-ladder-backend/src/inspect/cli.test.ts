@@ -75,6 +75,7 @@ describe('inspect without --config', () => {
         },
       ],
       ingresses: [],
+      previews: [],
     });
   });
 
@@ -125,6 +126,7 @@ describe('inspect without --config', () => {
         },
       ],
       ingresses: [],
+      previews: [],
     });
   });
 
@@ -248,6 +250,131 @@ describe('inspect without --config', () => {
         urls: ['https://payments.bitvault.io/'],
       },
     ]);
+    // prod holds no ApplicationSet, Application or preview namespace.
+    expect(output.previews).toEqual([]);
+  });
+
+  it('lists the previews of a folder, found from its ApplicationSets without config', async () => {
+    const output = await inspectJson(['examples/clusters/previews']);
+    // Newest first, as the preview rung lists them: #112 (checkout), #41, #38 (inventory).
+    const want = [
+      ...expected.checkout.previews,
+      ...expected.inventory.previews,
+    ];
+    expect(output.previews.map((p: any) => p.prNumber)).toEqual([112, 41, 38]);
+    expect(output.previews).toEqual(
+      want.map((p: any) => ({
+        namespace: p.namespace,
+        applicationName: p.application,
+        prNumber: p.prNumber,
+        branch: p.branch,
+        branchSlug: expect.any(String),
+        headSha: p.headSha,
+        // From the pull-request generator's GitHub repository.
+        prUrl: `https://github.com/acme/${p.namespace.split('-')[0]}/pull/${
+          p.prNumber
+        }`,
+        // Nothing asks GitHub: the state is unknown, the ApplicationSet tells.
+        prState: 'unknown',
+        title: null,
+        digest: p.digest,
+        health: 'Healthy',
+        createdAt: expect.any(String),
+        // Argo CD's URLs: checkout's link annotation, then the rule's host and path.
+        urls: p.prNumber === 112 ? [p.url, `${p.url}/`] : [`${p.url}/`],
+        flags: p.listedByApplicationSet
+          ? []
+          : [
+              {
+                rule: 'preview-outlived-pr',
+                message:
+                  'Application inventory-fix-stock-race-38 names ApplicationSet inventory-previews as its owner, but the ApplicationSet no longer lists it in status.resources: it no longer generates it for an open pull request, yet the Application is still there.',
+              },
+            ],
+      })),
+    );
+    expect(output.previews.map((p: any) => p.branchSlug)).toEqual([
+      'add-apple-pay',
+      'feature-bulk-import',
+      'fix-stock-race',
+    ]);
+    // The earliest creation of the Application, the namespace and the workloads.
+    expect(output.previews.map((p: any) => p.createdAt)).toEqual([
+      '2025-05-30T14:28:45Z',
+      '2025-05-29T08:17:08Z',
+      '2025-05-12T10:05:52Z',
+    ]);
+    // Each Ingress with its namespace, name and URLs, in Argo CD's order.
+    expect(output.ingresses).toEqual(
+      want
+        .map((p: any) => ({
+          namespace: p.namespace,
+          name: p.namespace.split('-')[0],
+          urls: p.prNumber === 112 ? [p.url, `${p.url}/`] : [`${p.url}/`],
+        }))
+        .sort((a: any, b: any) => a.namespace.localeCompare(b.namespace)),
+    );
+    // The workloads of every preview namespace run the digest of the answer key.
+    for (const p of want) {
+      expect(
+        output.workloads.find((w: any) => w.namespace === p.namespace),
+      ).toMatchObject({
+        specImages: [p.specImage],
+        running: [expect.objectContaining({ digest: p.digest })],
+      });
+    }
+  });
+
+  it('finds a preview from a namespace alone, by the default annotations', async () => {
+    const file = write(
+      'lone-preview.yaml',
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop-pr-7
+  namespace: ignored
+  creationTimestamp: "2025-06-01T10:00:00Z"
+  annotations:
+    preview.environment-ladder.io/pr-number: "7"
+    preview.environment-ladder.io/branch: feat/cart
+    preview.environment-ladder.io/head-sha: 0123456789abcdef0123456789abcdef01234567
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: unrelated}
+`,
+    );
+    const output = await inspectJson([file]);
+    expect(output.previews).toEqual([
+      {
+        namespace: 'shop-pr-7',
+        applicationName: null,
+        prNumber: 7,
+        branch: 'feat/cart',
+        branchSlug: 'feat-cart',
+        headSha: '0123456789abcdef0123456789abcdef01234567',
+        prUrl: null,
+        prState: 'unknown',
+        title: null,
+        digest: null,
+        health: 'Unknown',
+        createdAt: '2025-06-01T10:00:00Z',
+        urls: [],
+        flags: [],
+      },
+    ]);
+  });
+
+  it('counts a Namespace given twice once, naming it without a namespace', async () => {
+    const namespace =
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop-pr-7}\n';
+    const first = write('namespaces/a.yaml', namespace);
+    const second = write('namespaces/b.yaml', namespace);
+    const result = await runInspect([first, second]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `environment-ladder inspect: warning: ignoring Namespace shop-pr-7 of ${second}: ${first} has the same kind and name\n`,
+    );
   });
 
   it('reads a kind: List JSON file and a typed list like the same objects in YAML', async () => {

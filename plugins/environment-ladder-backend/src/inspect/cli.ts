@@ -3,7 +3,13 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RungObjects } from '@environment-ladder/plugin-environment-ladder-common';
 import { readLadderConfig } from '../config';
 import { createLadderService } from '../services/LadderService/createLadderService';
-import { createFileClusterReader, toRungObjects } from './clusterObjects';
+import {
+  type ClusterObjects,
+  createFileClusterReader,
+  isClusterScoped,
+  objectName,
+  toRungObjects,
+} from './clusterObjects';
 import { EXIT_INPUT, InspectError, UsageError } from './errors';
 import { inspectObjects } from './inspectObjects';
 import { loadConfigFiles } from './loadConfigFiles';
@@ -20,7 +26,9 @@ Runs the ladder engine on Kubernetes objects in files, e.g. a
 \`kind: List\` expanded, folders read recursively (.yaml, .yml, .json).
 All objects given together are one cluster. Prints JSON on stdout.
 
-Without --config: {"rollouts", "workloads", "ingresses"} as the domain reads them.
+Without --config: {"rollouts", "workloads", "ingresses", "previews"} as the
+domain reads them (previews found without config: from ApplicationSets, the
+default annotations and names).
 With --config and --entity: the entity's ladder exactly as the API returns it,
 every cluster of every rung serving the objects (filtered by the rung's
 namespaces and the entity's label selector).
@@ -185,21 +193,18 @@ function stderrLogger(stderr: CliIo['stderr']): LoggerService {
 }
 
 /** Reads files as one cluster's objects; warns of objects that a first one of the same name hides. */
-function readCluster(inputs: InputPath[], io: CliIo): RungObjects {
+function readCluster(inputs: InputPath[], io: CliIo): ClusterObjects {
   const objects = loadObjects(inputs);
   return toRungObjects(
     objects.map(o => o.object),
     ({ index, firstIndex }) => {
-      const { kind, metadata } = objects[index].object as {
-        kind: string;
-        metadata: { name: string; namespace?: string };
-      };
+      const { object, source } = objects[index];
       io.stderr.write(
-        `${COMMAND}: warning: ignoring ${kind} ${
-          metadata.namespace ?? 'default'
-        }/${metadata.name} of ${objects[index].source}: ${
-          objects[firstIndex].source
-        } has the same kind, namespace and name\n`,
+        `${COMMAND}: warning: ignoring ${object.kind} ${objectName(
+          object,
+        )} of ${source}: ${objects[firstIndex].source} has the same ${
+          isClusterScoped(object) ? 'kind and name' : 'kind, namespace and name'
+        }\n`,
       );
     },
   );

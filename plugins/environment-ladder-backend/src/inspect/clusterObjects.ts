@@ -8,11 +8,12 @@ import type {
   ClusterReadRequest,
 } from '../services/ClusterReader/types';
 
-/** The lists every cluster read returns (optional ones, read for some rungs only, are not served from files). */
-type ListKey = {
-  [K in keyof RungObjects]-?: undefined extends RungObjects[K] ? never : K;
-}[keyof RungObjects];
+/** Every list of {@link RungObjects}; the objects read from files fill all of them. */
+export type ClusterObjects = Required<RungObjects>;
 
+type ListKey = keyof ClusterObjects;
+
+/** The lists every cluster read returns. */
 const LIST_KEYS: ListKey[] = [
   'pods',
   'replicaSets',
@@ -24,10 +25,23 @@ const LIST_KEYS: ListKey[] = [
 ];
 
 /**
+ * The lists a cluster read returns only when it asks for `previews`, as the
+ * real ClusterReader lists them for preview rungs only.
+ */
+const PREVIEW_LIST_KEYS: ListKey[] = [
+  'namespaces',
+  'applications',
+  'applicationSets',
+];
+
+/**
  * The kinds the ladder reads, by kind and API group: the API server serves
  * every version of a group, so a dump written in another version counts too.
  */
-const LADDER_KINDS: Record<string, { key: ListKey; groups: string[] }> = {
+const LADDER_KINDS: Record<
+  string,
+  { key: ListKey; groups: string[]; clusterScoped?: boolean }
+> = {
   Pod: { key: 'pods', groups: [''] },
   ReplicaSet: { key: 'replicaSets', groups: ['apps', 'extensions'] },
   Deployment: { key: 'deployments', groups: ['apps', 'extensions'] },
@@ -38,10 +52,16 @@ const LADDER_KINDS: Record<string, { key: ListKey; groups: string[] }> = {
     key: 'horizontalPodAutoscalers',
     groups: ['autoscaling'],
   },
+  Namespace: { key: 'namespaces', groups: [''], clusterScoped: true },
+  Application: { key: 'applications', groups: ['argoproj.io'] },
+  ApplicationSet: { key: 'applicationSets', groups: ['argoproj.io'] },
 };
 
+/** The label the API server gives every namespace: its own name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** An empty set of the objects the ladder reads. */
-export function emptyRungObjects(): RungObjects {
+export function emptyRungObjects(): ClusterObjects {
   return {
     pods: [],
     replicaSets: [],
@@ -50,11 +70,14 @@ export function emptyRungObjects(): RungObjects {
     analysisRuns: [],
     ingresses: [],
     horizontalPodAutoscalers: [],
+    namespaces: [],
+    applications: [],
+    applicationSets: [],
   };
 }
 
-/** Which list of {@link RungObjects} an object belongs to, or undefined for kinds the ladder does not read. */
-export function rungObjectsKey(object: unknown): ListKey | undefined {
+/** How the ladder reads an object's kind, or undefined for kinds it does not read. */
+function ladderKindOf(object: unknown) {
   const { apiVersion, kind } = (object ?? {}) as {
     apiVersion?: unknown;
     kind?: unknown;
@@ -68,36 +91,76 @@ export function rungObjectsKey(object: unknown): ListKey | undefined {
   const group = apiVersion.includes('/')
     ? apiVersion.slice(0, apiVersion.indexOf('/'))
     : '';
-  return entry?.groups.includes(group) ? entry.key : undefined;
+  return entry?.groups.includes(group) ? entry : undefined;
+}
+
+/** Which list of {@link RungObjects} an object belongs to, or undefined for kinds the ladder does not read. */
+export function rungObjectsKey(object: unknown): ListKey | undefined {
+  return ladderKindOf(object)?.key;
+}
+
+/** Whether an object is of a cluster-scoped kind the ladder reads (a Namespace). */
+export function isClusterScoped(object: unknown): boolean {
+  return ladderKindOf(object)?.clusterScoped === true;
+}
+
+/**
+ * An object as a message names it: `namespace/name`, or just `name` for a
+ * cluster-scoped kind (a Namespace); a namespaced object written without a
+ * namespace is in `default`.
+ */
+export function objectName(object: unknown): string {
+  const name = metadataOf(object).name;
+  const text = typeof name === 'string' ? name : '';
+  return isClusterScoped(object) ? text : `${namespaceOf(object)}/${text}`;
+}
+
+/**
+ * A Namespace as the API server serves it: cluster-scoped (no
+ * `metadata.namespace`) and labelled `kubernetes.io/metadata.name` with its
+ * own name, a label the API server sets on every namespace.
+ */
+function asServedNamespace(object: unknown): unknown {
+  const metadata: Record<string, unknown> = { ...metadataOf(object) };
+  delete metadata.namespace;
+  const labels = metadata.labels;
+  metadata.labels = {
+    ...(labels && typeof labels === 'object' && !Array.isArray(labels)
+      ? labels
+      : {}),
+    [NAMESPACE_NAME_LABEL]: metadata.name,
+  };
+  return { ...(object as Record<string, unknown>), metadata };
 }
 
 /**
  * Sorts objects into the lists the ladder reads; other kinds are dropped.
  * As in a cluster, there is one object per kind, namespace and name: of
  * several, the first counts and `onDuplicate` hears of the others.
+ * Namespaces are cluster-scoped: one per name, served as the API server
+ * serves them (see {@link asServedNamespace}).
  */
 export function toRungObjects(
   objects: readonly unknown[],
   onDuplicate?: (duplicate: { index: number; firstIndex: number }) => void,
-): RungObjects {
+): ClusterObjects {
   const result = emptyRungObjects();
   const seen = new Map<string, number>();
   objects.forEach((object, index) => {
-    const key = rungObjectsKey(object);
-    if (!key) {
+    const kind = ladderKindOf(object);
+    if (!kind) {
       return;
     }
-    const name = metadataOf(object).name;
-    const identity = `${key}\u0000${namespaceOf(object)}\u0000${
-      typeof name === 'string' ? name : ''
-    }`;
+    const identity = `${kind.key}\u0000${objectName(object)}`;
     const firstIndex = seen.get(identity);
     if (firstIndex !== undefined) {
       onDuplicate?.({ index, firstIndex });
       return;
     }
     seen.set(identity, index);
-    result[key].push(object);
+    result[kind.key].push(
+      kind.key === 'namespaces' ? asServedNamespace(object) : object,
+    );
   });
   return result;
 }
@@ -135,13 +198,19 @@ function labelsOf(object: unknown): Record<string, string> {
  * What a cluster holding `objects` answers to the ladder's reads: each list
  * filtered by namespaces (empty means all) and the label selector, as the
  * API server filters `?labelSelector=`. A selector the API server would
- * refuse throws, as its 400 would.
+ * refuse throws, as its 400 would. With `previews`, as the real
+ * ClusterReader does for preview rungs, the answer also has `namespaces`
+ * (cluster-scoped: filtered by the selector only), `applications` and
+ * `applicationSets`; without it, it has none of them.
  */
 export function selectRungObjects(
   objects: RungObjects,
-  request: Pick<ClusterReadRequest, 'cluster' | 'namespaces' | 'labelSelector'>,
+  request: Pick<
+    ClusterReadRequest,
+    'cluster' | 'namespaces' | 'labelSelector' | 'previews'
+  >,
 ): RungObjects {
-  let requirements;
+  let requirements: ReturnType<typeof parseLabelSelector>;
   try {
     requirements = parseLabelSelector(request.labelSelector);
   } catch (error) {
@@ -152,15 +221,20 @@ export function selectRungObjects(
     );
   }
   const namespaces = new Set(request.namespaces);
-  const result = emptyRungObjects();
-  for (const key of LIST_KEYS) {
-    result[key] = objects[key].filter(
+  const select = (key: ListKey) =>
+    (objects[key] ?? []).filter(
       object =>
-        (namespaces.size === 0 || namespaces.has(namespaceOf(object))) &&
+        (key === 'namespaces' ||
+          namespaces.size === 0 ||
+          namespaces.has(namespaceOf(object))) &&
         matchesLabelSelector(labelsOf(object), requirements),
     );
-  }
-  return result;
+  const keys = request.previews
+    ? [...LIST_KEYS, ...PREVIEW_LIST_KEYS]
+    : LIST_KEYS;
+  return Object.fromEntries(
+    keys.map(key => [key, select(key)]),
+  ) as unknown as RungObjects;
 }
 
 /**

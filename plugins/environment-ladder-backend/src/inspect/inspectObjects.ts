@@ -1,7 +1,9 @@
 import {
+  findPreviews,
   getRolloutStatus,
   ingressUrls,
   observeWorkloads,
+  type PreviewEnvironment,
   type RolloutStatus,
   type RungObjects,
   type WorkloadStatus,
@@ -50,11 +52,19 @@ export interface InspectedIngress {
   urls: string[];
 }
 
+/**
+ * A preview environment as `findPreviews` finds it without a config, a
+ * cluster or GitHub: `prState` is `unknown` and `title` null, as nothing
+ * says otherwise; `preview-outlived-pr` rests on the ApplicationSets' evidence.
+ */
+export type InspectedPreview = Omit<PreviewEnvironment, 'cluster'>;
+
 /** What `inspect` prints without `--config`. */
 export interface Inspection {
   rollouts: InspectedRollout[];
   workloads: InspectedWorkload[];
   ingresses: InspectedIngress[];
+  previews: InspectedPreview[];
 }
 
 const byNamespaceAndName = <T extends { namespace: string; name: string }>(
@@ -82,6 +92,9 @@ function readName(object: unknown): { namespace: string; name: string } {
  * rollouts with {@link getRolloutStatus}, workloads with
  * {@link observeWorkloads}, ingresses with {@link ingressUrls}; each list
  * sorted by namespace and name. An object listed twice counts once.
+ * Previews are {@link findPreviews} over all the objects with no config (found
+ * from the ApplicationSets, the default annotations and names), newest first
+ * as the preview rung lists them.
  */
 export function inspectObjects(
   objects: RungObjects,
@@ -159,5 +172,26 @@ export function inspectObjects(
       byNamespaceAndName(a, b, (x, y) => compare(x.kind, y.kind)),
     ),
     ingresses: ingresses.sort((a, b) => byNamespaceAndName(a, b)),
+    previews: findPreviews(objects, {
+      containerName: options.containerName,
+    }).map(preview => ({
+      namespace: preview.namespace,
+      applicationName: preview.applicationName,
+      prNumber: preview.prNumber,
+      branch: preview.branch,
+      branchSlug: preview.branchSlug,
+      headSha: preview.headSha,
+      prUrl: preview.prUrl,
+      prState: preview.prState,
+      title: preview.title,
+      digest: preview.digest,
+      health: preview.health,
+      createdAt: preview.createdAt,
+      urls: [...preview.urls],
+      flags: preview.flags.map(flag => ({
+        rule: flag.rule,
+        message: flag.message,
+      })),
+    })),
   };
 }

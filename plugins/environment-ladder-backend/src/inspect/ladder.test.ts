@@ -128,13 +128,17 @@ describe('inspect --config --entity', () => {
       await apiLadder(appConfig(), component('payments'), () => 'prod'),
     );
     // Honest about what one dump means: every observed rung sees prod.
-    expect(output.rungs.map((r: any) => [r.name, r.observed])).toEqual([
-      ['local', false],
-      ['dev', true],
-      ['staging', true],
-      ['prod', true],
+    expect(
+      output.rungs.map((r: any) => [r.name, r.observed, r.kind ?? null]),
+    ).toEqual([
+      ['local', false, null],
+      ['dev', true, null],
+      ['preview', true, 'preview'],
+      ['staging', true, null],
+      ['prod', true, null],
     ]);
     for (const rung of output.rungs.slice(1)) {
+      if (rung.kind === 'preview') continue;
       expect(sorted(rung.digests)).toEqual(
         sorted(expected.payments.prod.digests),
       );
@@ -144,6 +148,14 @@ describe('inspect --config --entity', () => {
         setWeight: 20,
       });
     }
+    // The preview rung reads prod too, and prod holds no preview of payments.
+    expect(output.rungs[2]).toMatchObject({
+      error: null,
+      digest: null,
+      digests: [],
+      previews: [],
+      rollouts: [expect.objectContaining({ cluster: 'previews', step: '3/8' })],
+    });
   });
 
   it.each(['checkout', 'payments', 'inventory'])(
@@ -161,19 +173,113 @@ describe('inspect --config --entity', () => {
         '--cluster',
         'staging=examples/clusters/staging',
         '--cluster=prod=examples/clusters/prod',
+        '--cluster',
+        'previews=examples/clusters/previews',
       ]);
       expect(output).toEqual(
         await apiLadder(appConfig(), component(name), cluster => cluster),
       );
       expect(output.entityRef).toBe(`component:default/${name}`);
+      expect(output.rungs.map((r: any) => r.name)).toEqual([
+        'local',
+        'dev',
+        'preview',
+        'staging',
+        'prod',
+      ]);
       for (const rung of output.rungs.slice(1)) {
         expect(rung.error).toBeNull();
+        if (rung.kind === 'preview') continue;
         expect(sorted(rung.digests)).toEqual(
           sorted(expected[name][rung.name].digests),
         );
       }
+
+      // The preview rung: the previews of the answer key, newest first, from
+      // the namespaces, Applications and ApplicationSets the files hold.
+      const preview = output.rungs[2];
+      const wantPreviews = expected[name].previews;
+      expect(preview).toMatchObject({ kind: 'preview', digest: null });
+      expect(preview.digests).toEqual(wantPreviews.map((p: any) => p.digest));
+      expect(preview.previews).toHaveLength(wantPreviews.length);
+      for (const [index, want] of wantPreviews.entries()) {
+        expect(preview.previews[index]).toMatchObject({
+          cluster: want.cluster,
+          namespace: want.namespace,
+          applicationName: want.application,
+          prNumber: want.prNumber,
+          branch: want.branch,
+          headSha: want.headSha,
+          digest: want.digest,
+          health: 'Healthy',
+          prState: 'unknown',
+        });
+        expect(preview.previews[index].urls).toContain(`${want.url}/`);
+        expect(preview.previews[index].flags.map((f: any) => f.rule)).toEqual(
+          want.listedByApplicationSet ? [] : ['preview-outlived-pr'],
+        );
+      }
+      expect(
+        preview.violations.map((v: any) => [v.rule, v.rung, v.severity]),
+      ).toEqual(
+        wantPreviews
+          .filter((p: any) => !p.listedByApplicationSet)
+          .map(() => ['preview-outlived-pr', 'preview', 'warning']),
+      );
     },
   );
+
+  it('finds the previews of several services with one label selector, as a cluster lists them', async () => {
+    const selector = 'backstage.io/kubernetes-id in (checkout, inventory)';
+    const entityFile = path.join(tmp, 'shop-previews.yaml');
+    fs.writeFileSync(
+      entityFile,
+      `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: shop
+  annotations:
+    backstage.io/kubernetes-label-selector: '${selector}'
+    backstage.io/kubernetes-namespace: checkout
+`,
+    );
+    const output = await inspectJson([
+      '--config',
+      'app-config.yaml',
+      '--entity',
+      entityFile,
+      '--now',
+      NOW,
+      '--cluster',
+      'previews=examples/clusters/previews',
+      'examples/clusters/staging',
+    ]);
+    expect(output).toEqual(
+      await apiLadder(
+        appConfig(),
+        component('shop', {
+          'backstage.io/kubernetes-label-selector': selector,
+          'backstage.io/kubernetes-namespace': 'checkout',
+        }),
+        cluster => (cluster === 'previews' ? 'previews' : 'staging'),
+      ),
+    );
+    // The entity's namespace is ignored on the preview rung: previews live in
+    // namespaces of their own, found through both services' ApplicationSets.
+    const preview = output.rungs.find((r: any) => r.name === 'preview');
+    expect(preview.previews.map((p: any) => p.prNumber)).toEqual([112, 41, 38]);
+    expect(preview.digests).toEqual(
+      [...expected.checkout.previews, ...expected.inventory.previews].map(
+        (p: any) => p.digest,
+      ),
+    );
+    // The other rungs keep to the entity's namespace.
+    expect(
+      output.rungs
+        .find((r: any) => r.name === 'staging')
+        .workloads.map((w: any) => `${w.namespace}/${w.name}`),
+    ).toEqual(['checkout/checkout']);
+  });
 
   it("filters by each rung's namespaces, as a cluster lists them", async () => {
     const configFile = path.join(tmp, 'namespaces.yaml');
@@ -355,7 +461,7 @@ metadata:
       'prod=examples/clusters/prod',
       'examples/clusters/staging',
     ]);
-    // dev has no folder of its own: it reads the shared one (staging).
+    // dev and previews have no folder of their own: they read the shared one (staging).
     expect(output).toEqual(
       await apiLadder(appConfig(), component('checkout'), cluster =>
         cluster === 'prod' ? 'prod' : 'staging',
@@ -384,14 +490,23 @@ metadata:
           "cluster 'dev' has no objects: no paths were given for it (--cluster dev=PATH)",
       },
       {
+        cluster: 'previews',
+        message:
+          "cluster 'previews' has no objects: no paths were given for it (--cluster previews=PATH)",
+      },
+      {
         cluster: 'staging',
         message:
           "cluster 'staging' has no objects: no paths were given for it (--cluster staging=PATH)",
       },
       null,
     ]);
-    expect(ladder.rungs[3].digests).toHaveLength(2);
+    const prod = ladder.rungs.find((r: any) => r.name === 'prod');
+    expect(prod.digests).toHaveLength(2);
     expect(result.stderr).toMatch(/warning: Could not read a rung rung="dev"/);
+    expect(result.stderr).toMatch(
+      /warning: Could not read a rung rung="preview" cluster="previews"/,
+    );
   });
 
   it('uses the real time without --now', async () => {
@@ -454,7 +569,7 @@ metadata:
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /--cluster prd=…: no rung reads a cluster named 'prd' \(rungs read: dev, staging, prod\)/,
+      /--cluster prd=…: no rung reads a cluster named 'prd' \(rungs read: dev, previews, staging, prod\)/,
     );
   });
 
@@ -474,7 +589,7 @@ metadata:
       'examples/clusters/prod',
     ]);
     expect(output.rungs.slice(1).map((r: any) => r.error)).toEqual(
-      ['dev', 'staging', 'prod'].map(cluster => ({
+      ['dev', 'previews', 'staging', 'prod'].map(cluster => ({
         cluster,
         message: expect.stringContaining(
           `cluster '${cluster}' refused the label selector 'app payments'`,
