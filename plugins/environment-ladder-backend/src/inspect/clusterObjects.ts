@@ -1,4 +1,5 @@
 import {
+  emptyRungObjects,
   matchesLabelSelector,
   parseLabelSelector,
   type RungObjects,
@@ -60,21 +61,6 @@ const LADDER_KINDS: Record<
 /** The label the API server gives every namespace: its own name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** An empty set of the objects the ladder reads. */
-export function emptyRungObjects(): ClusterObjects {
-  return {
-    pods: [],
-    replicaSets: [],
-    deployments: [],
-    rollouts: [],
-    analysisRuns: [],
-    ingresses: [],
-    horizontalPodAutoscalers: [],
-    namespaces: [],
-    applications: [],
-    applicationSets: [],
-  };
-}
 
 /** How the ladder reads an object's kind, or undefined for kinds it does not read. */
 function ladderKindOf(object: unknown) {

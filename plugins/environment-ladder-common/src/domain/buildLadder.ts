@@ -1,3 +1,4 @@
+import { emptyRungObjects } from './emptyRungObjects';
 import type {
   DeclaredRungValues,
   Digest,
@@ -207,20 +208,6 @@ function describePreview(preview: PreviewEnvironment): string {
   return `Application ${preview.applicationName ?? '?'}`;
 }
 
-function emptyObjects(): RungObjects {
-  return {
-    pods: [],
-    replicaSets: [],
-    deployments: [],
-    rollouts: [],
-    analysisRuns: [],
-    ingresses: [],
-    horizontalPodAutoscalers: [],
-    namespaces: [],
-    applications: [],
-    applicationSets: [],
-  };
-}
 
 function buildRung(
   rung: {
@@ -238,7 +225,7 @@ function buildRung(
   /** The cluster each namespace (or workload's namespace) was seen in. */
   namespaceClusters: Map<string, string>;
 } {
-  const merged = emptyObjects();
+  const merged: RungObjects = emptyRungObjects();
   const namespaceClusters = new Map<string, string>();
   const empty: LadderRung = {
     name: rung.name,

@@ -7,3 +7,4 @@ export { isPinnedByDigest } from './isPinnedByDigest';
 export { observeRungValues } from './observeRungValues';
 export { observeWorkloads } from './observeWorkloads';
 export { parseImageDigest } from './parseImageDigest';
+export { emptyRungObjects } from './emptyRungObjects';
