@@ -35,27 +35,56 @@ function checkTemplate(template: string, key: string) {
   }
 }
 
+// The value is not quoted back as given: a repository URL may carry credentials
+// (https://x-access-token:…@host/…), and a value that is no URL at all may be a
+// secret substituted into the wrong key. Only a URL's protocol, host and path are shown.
 function checkRepository(repository: string, key: string) {
   let url: URL;
   try {
     url = new URL(repository);
   } catch {
-    throw new InputError(`Invalid config value at '${key}': '${repository}' is not a URL`);
+    throw new InputError(
+      `Invalid config value at '${key}': it is not a URL; expected a repository URL such as https://github.com/acme/gitops`,
+    );
   }
   const parts = url.pathname.split('/').filter(Boolean);
   if (!/^https?:$/.test(url.protocol) || parts.length !== 2) {
     throw new InputError(
-      `Invalid config value at '${key}': '${repository}' must be a repository URL such as https://github.com/acme/gitops`,
+      `Invalid config value at '${key}': '${url.protocol}//${url.host}${url.pathname}' must be a repository URL such as https://github.com/acme/gitops`,
     );
   }
 }
 
-/** Reads `environmentLadder.gitops`; absent means promotions can only be dry runs of nothing. */
-export function readGitOpsConfig(config: Config): GitOpsConfig | undefined {
+/** Checks that the GitOps client can work on a repository (e.g. that its host has an integration). */
+type RepositoryCheck = (repository: string) => void;
+
+function checkReachable(
+  repository: string,
+  key: string,
+  check: RepositoryCheck | undefined,
+) {
+  try {
+    check?.(repository);
+  } catch (error) {
+    throw new InputError(`Invalid config value at '${key}': ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads `environmentLadder.gitops`; absent means promotions can only be dry runs of nothing.
+ *
+ * @param options.checkRepository - refuses a repository the GitOps client cannot work on
+ *   (e.g. on a host without a GitHub integration), so that start-up fails naming the key.
+ */
+export function readGitOpsConfig(
+  config: Config,
+  options: { checkRepository?: RepositoryCheck } = {},
+): GitOpsConfig | undefined {
   const gitops = config.getOptionalConfig(KEY);
   if (!gitops) return undefined;
   const repository = gitops.getString('repository');
   checkRepository(repository, `${KEY}.repository`);
+  checkReachable(repository, `${KEY}.repository`, options.checkRepository);
   const pathTemplate = gitops.getString('pathTemplate');
   checkTemplate(pathTemplate, `${KEY}.pathTemplate`);
   const format = gitops.getOptionalString('format') ?? 'kustomize';
@@ -84,10 +113,14 @@ export function readGitOpsConfig(config: Config): GitOpsConfig | undefined {
 /**
  * The GitOps settings for one entity: the ladder's, overridden by the
  * entity's annotations. A bad annotation is the caller's input error, named.
+ *
+ * @param options.checkRepository - as for {@link readGitOpsConfig}: an annotation naming a
+ *   repository the GitOps client cannot work on is refused before anything is recorded.
  */
 export function resolveEntityGitOps(
   base: GitOpsConfig | undefined,
   annotations: Record<string, string>,
+  options: { checkRepository?: RepositoryCheck } = {},
 ): GitOpsConfig {
   const repository = annotations[GITOPS_ANNOTATIONS.repository] ?? base?.repository;
   const pathTemplate = annotations[GITOPS_ANNOTATIONS.pathTemplate] ?? base?.pathTemplate;
@@ -97,6 +130,13 @@ export function resolveEntityGitOps(
     );
   }
   checkRepository(repository, `annotation ${GITOPS_ANNOTATIONS.repository}`);
+  checkReachable(
+    repository,
+    annotations[GITOPS_ANNOTATIONS.repository]
+      ? `annotation ${GITOPS_ANNOTATIONS.repository}`
+      : `${KEY}.repository`,
+    options.checkRepository,
+  );
   checkTemplate(pathTemplate, `annotation ${GITOPS_ANNOTATIONS.pathTemplate}`);
   const yamlPath = annotations[GITOPS_ANNOTATIONS.yamlPath] ?? base?.yamlPath;
   return {

@@ -87,12 +87,15 @@ export const environmentLadderPlugin = createBackendPlugin({
         const permissionChecks = createPermissionChecks({ permissions });
 
         const appBaseUrl = config.getOptionalString('app.baseUrl');
+        const repository = createGitHubGitOpsRepository({ integrations });
         const promotionService = createPromotionService({
           config: ladderConfig,
-          gitOps: readGitOpsConfig(config),
+          gitOps: readGitOpsConfig(config, {
+            checkRepository: url => repository.checkRepository?.(url),
+          }),
           ladderService,
           store: await createPromotionStore({ database }),
-          repository: createGitHubGitOpsRepository({ integrations }),
+          repository,
           catalog,
           auth,
           logger,

@@ -450,7 +450,7 @@ describe('createGitHubGitOpsRepository', () => {
     ]);
   });
 
-  it('deletes the branch again when the pull request cannot be opened (5xx)', async () => {
+  it('deletes the branch again when the pull request cannot be opened (5xx) and was not opened after all', async () => {
     const github = fakeGitHub({
       replies: {
         [`POST ${OWNER_REPO}/pulls`]: {
@@ -474,6 +474,8 @@ describe('createGitHubGitOpsRepository', () => {
       CREATE_BRANCH,
       COMMIT,
       OPEN_PR,
+      // A 5xx may hide a pull request GitHub did open: looked for before deleting.
+      LOOKUP,
       DELETE_BRANCH,
     ]);
   });

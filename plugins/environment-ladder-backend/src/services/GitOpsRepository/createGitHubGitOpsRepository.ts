@@ -51,7 +51,10 @@ type GitHubPull = {
  * branch's commit, the file at that commit, the branch, the file update on it, the pull
  * request, then labels and reviewers only when asked for. A dry run only reads. When the
  * commit or the pull request cannot be made after the branch was created, the branch is
- * deleted again. Errors name the step and GitHub's answer, never the credentials.
+ * deleted again, unless opening the pull request failed in a way that may hide success
+ * (a 5xx, a timeout, a reset) and it is found open: then it is kept and answered.
+ * Errors name the step and GitHub's answer, never the credentials (GitHub's own words
+ * are quoted with any copy of the credentials taken out).
  */
 export function createGitHubGitOpsRepository(options: {
   integrations: ScmIntegrationRegistry;
@@ -142,6 +145,13 @@ export function createGitHubGitOpsRepository(options: {
   /** One GitHub client per operation, counting its requests. */
   function session(repo: Repo, headers: Record<string, string>) {
     let requests = 0;
+    // What GitHub says goes into errors, the ledger and logs: never with the
+    // credentials in it, should GitHub (or a proxy before it) repeat them.
+    const credentials = Object.values(headers)
+      .flatMap(value => [value, ...value.split(/\s+/)])
+      .filter(secret => secret.length >= 8);
+    const redact = (text: string) =>
+      credentials.reduce((clean, secret) => clean.split(secret).join('***'), text);
     const base = `${repo.apiBaseUrl}/repos/${encodeURIComponent(
       repo.owner,
     )}/${encodeURIComponent(repo.name)}`;
@@ -188,6 +198,7 @@ export function createGitHubGitOpsRepository(options: {
           data,
           repo,
           action,
+          redact,
         );
         if (!accept.includes(response.status)) throw error;
         return { status: response.status, data: data as T, error };
@@ -198,6 +209,10 @@ export function createGitHubGitOpsRepository(options: {
   }
 
   return {
+    checkRepository(repoUrl: string) {
+      parseRepo(repoUrl);
+    },
+
     async openPromotionPullRequest(
       request: OpenPromotionPullRequestOptions,
     ): Promise<PromotionPullRequestResult> {
@@ -337,6 +352,7 @@ export function createGitHubGitOpsRepository(options: {
         );
       }
       let pull: GitHubPull;
+      let opening = false;
       try {
         await github.call(
           'PUT',
@@ -349,6 +365,7 @@ export function createGitHubGitOpsRepository(options: {
             branch: request.branch,
           },
         );
+        opening = true;
         const opened = await github.call<GitHubPull>(
           'POST',
           '/pulls',
@@ -385,18 +402,35 @@ export function createGitHubGitOpsRepository(options: {
         }
         pull = opened.data;
       } catch (error) {
-        try {
-          await github.call(
-            'DELETE',
-            `/git/refs/heads/${encodePath(request.branch)}`,
-            `deleting the branch ${request.branch} again`,
-          );
-        } catch (cleanup) {
-          (error as Error).message += `; the branch ${
-            request.branch
-          } could not be deleted again (${(cleanup as Error).message})`;
+        // A 5xx, a timeout or a reset while opening leaves it unknown whether GitHub
+        // opened the pull request: deleting the branch would close one it did open,
+        // behind the ledger's back. Look for it first, and keep it when it is there.
+        const found =
+          opening && error instanceof ServiceUnavailableError
+            ? await github
+                .call<GitHubPull[]>(
+                  'GET',
+                  `/pulls?${query}`,
+                  `looking for the pull request from ${request.branch} again`,
+                )
+                .then(({ data }) => (Array.isArray(data) ? data[0] : undefined))
+                .catch(() => undefined)
+            : undefined;
+        if (!found) {
+          try {
+            await github.call(
+              'DELETE',
+              `/git/refs/heads/${encodePath(request.branch)}`,
+              `deleting the branch ${request.branch} again`,
+            );
+          } catch (cleanup) {
+            (error as Error).message += `; the branch ${
+              request.branch
+            } could not be deleted again (${(cleanup as Error).message})`;
+          }
+          throw error;
         }
-        throw error;
+        pull = found;
       }
 
       // 5. Labels and reviewers: the pull request exists, so failures are warnings.
@@ -496,6 +530,7 @@ function githubError(
   data: unknown,
   repo: Repo,
   action: string,
+  redact: (text: string) => string,
 ): Error {
   let detail = '';
   if (data && typeof data === 'object' && !Array.isArray(data)) {
@@ -507,7 +542,7 @@ function githubError(
       typeof body.message === 'string' ? body.message : '',
       ...(Array.isArray(body.errors) ? body.errors.map(errorText) : []),
     ].filter(Boolean);
-    detail = messages.join(': ').slice(0, DETAIL_LENGTH);
+    detail = redact(messages.join(': ')).slice(0, DETAIL_LENGTH);
   }
   const said = detail ? `: ${detail}` : '';
   const where = `${repo.owner}/${repo.name} on ${repo.host}`;

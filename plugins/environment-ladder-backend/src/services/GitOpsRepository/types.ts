@@ -47,6 +47,13 @@ export interface PullRequestState {
 
 /** Opens and follows promotion pull requests in a GitOps repository. */
 export interface GitOpsRepository {
+  /**
+   * Throws an InputError when this client cannot work on the repository at all (not a
+   * repository URL, no integration for its host), without calling the host, so that a
+   * promotion is refused before it is recorded. Optional: a client that cannot tell
+   * fails at its first call instead.
+   */
+  checkRepository?(repoUrl: string): void;
   openPromotionPullRequest(
     options: OpenPromotionPullRequestOptions,
   ): Promise<PromotionPullRequestResult>;

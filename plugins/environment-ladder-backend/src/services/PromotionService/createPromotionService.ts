@@ -78,6 +78,7 @@ export function createPromotionService(options: {
     const gitOps = resolveEntityGitOps(
       options.gitOps,
       entity.metadata.annotations ?? {},
+      { checkRepository: url => repository.checkRepository?.(url) },
     );
     let filePath: string;
     try {

@@ -2,7 +2,12 @@ import {
   resolvePackagePath,
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   isPromotionInFlight,
   isPromotionTerminal,
@@ -170,7 +175,7 @@ export async function createPromotionStore(options: {
     return mustGet(id);
   }
 
-  return {
+  return withUnreachableDatabase({
     async create(input) {
       if (input.idempotencyKey !== undefined) {
         if (
@@ -328,7 +333,72 @@ export async function createPromotionStore(options: {
         return mustGet(id, tx);
       });
     },
-  };
+  });
+}
+
+/**
+ * Driver error codes of a database that cannot be reached right now: the network
+ * (Node), and PostgreSQL's connection exceptions (08xxx), shutdowns (57P0x) and
+ * too_many_connections (53300).
+ */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+/** What knex (its pool) and pg say when there is no connection to be had. */
+const UNREACHABLE_MESSAGE =
+  /Unable to acquire a connection|Timeout acquiring a connection|Connection terminated|not queryable|Connection ended unexpectedly/i;
+
+/**
+ * The store's methods, each turning a database that cannot be reached into a
+ * ServiceUnavailableError (503, try again) instead of the driver's error (a 500 whose
+ * body would carry the database's address). Only the driver's error code is kept, for
+ * whoever reads the log line of the 503; the driver's error is not attached as the
+ * cause, because the error middleware would serialize it into the response.
+ */
+function withUnreachableDatabase(store: PromotionStore): PromotionStore {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(store)) {
+    guarded[name] = async (...args: unknown[]) => {
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        const { code, name: errorName, message } = (error ?? {}) as {
+          code?: unknown;
+          name?: unknown;
+          message?: unknown;
+        };
+        const unreachable =
+          (typeof code === 'string' && UNREACHABLE_CODES.has(code)) ||
+          errorName === 'KnexTimeoutError' ||
+          (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message));
+        if (!unreachable) throw error;
+        const reason =
+          typeof code === 'string' && /^[A-Z0-9_]{2,32}$/.test(code)
+            ? code
+            : 'no connection';
+        throw new ServiceUnavailableError(
+          `The promotion ledger is unavailable (${reason}); try again later`,
+        );
+      }
+    };
+  }
+  return guarded as unknown as PromotionStore;
 }
 
 function inFlightKey(entityRef: string, targetEnvironment: string): string {

@@ -1,0 +1,160 @@
+import {
+  STAGING_BRANCH,
+  startTrustWorld,
+  type TrustBackend,
+  type TrustWorld,
+} from './__testUtils__/startTrustWorld';
+import { trustTally } from './__testUtils__/trustTally';
+
+/**
+ * Trust, part 3: concurrency, over HTTP against the GitHub stand-in and the ledger on
+ * PostgreSQL. The service-level variants (a fake GitHub, SQLite and PostgreSQL) are in
+ * createPromotionService.test.ts ("concurrency", and two approvers approving at once).
+ */
+jest.setTimeout(90_000);
+
+const tally = trustTally('concurrency');
+
+let world: TrustWorld;
+let api: TrustBackend;
+
+beforeAll(async () => {
+  world = await startTrustWorld();
+  api = await world.startBackend({ clusterTimeoutMs: 10_000 });
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+beforeEach(() => world.reset());
+
+const valid = {
+  entityRef: 'component:default/checkout',
+  targetEnvironment: 'staging',
+  reason: 'Ship 1.5.0 to staging',
+};
+
+/** One promotion in the ledger, pr-open with pull request #1, the only one on GitHub. */
+async function expectOnePromotionAndOnePullRequest() {
+  const state = await world.state();
+  expect(state.ledger).toEqual([
+    expect.objectContaining({
+      state: 'pr-open',
+      pull_request_number: 1,
+      branch: STAGING_BRANCH,
+    }),
+  ]);
+  expect(state.pulls).toEqual([
+    { number: 1, head: STAGING_BRANCH, state: 'open', merged: false },
+  ]);
+  expect(state.branches).toEqual([STAGING_BRANCH, 'main'].sort());
+  expect(await world.brokenPromises()).toEqual([]);
+  return state;
+}
+
+/** Fifty requests, staggered over a few milliseconds so that they meet every stage of the first. */
+function fifty(body: (index: number) => unknown) {
+  return Promise.all(
+    Array.from({ length: 50 }, async (_, index) => {
+      await new Promise(resolve => setTimeout(resolve, index % 10));
+      return api.post('/promotions', body(index));
+    }),
+  );
+}
+
+describe('concurrent promotion requests over HTTP', () => {
+  it('50 identical requests with one idempotency key: one 201, 49 × 200 of the same promotion, one pull request, one ledger row', () =>
+    tally.trial(async () => {
+      const responses = await fifty(() => ({
+        ...valid,
+        idempotencyKey: 'same-task',
+      }));
+
+      expect(responses.filter(r => r.status === 201)).toHaveLength(1);
+      expect(responses.filter(r => r.status === 200)).toHaveLength(49);
+      expect(new Set(responses.map(r => r.body.promotion.id)).size).toBe(1);
+      const state = await expectOnePromotionAndOnePullRequest();
+      expect(responses[0].body.promotion.id).toBe(state.ledger[0].id);
+      // Only the first request wrote to GitHub.
+      expect(
+        state.writes.filter(
+          write => write.startsWith('POST') && write.endsWith('/pulls'),
+        ),
+      ).toHaveLength(1);
+    }));
+
+  it('50 identical requests without a key: one 201, 49 × 409 naming the promotion in flight, one pull request, one ledger row', () =>
+    tally.trial(async () => {
+      const responses = await fifty(() => valid);
+
+      expect(responses.filter(r => r.status === 201)).toHaveLength(1);
+      const refused = responses.filter(r => r.status !== 201);
+      expect(refused.map(r => r.status)).toEqual(Array(49).fill(409));
+      for (const response of refused) {
+        expect(response.body.error).toEqual({
+          name: 'ConflictError',
+          message: expect.stringMatching(/already in flight/),
+        });
+      }
+      await expectOnePromotionAndOnePullRequest();
+    }));
+
+  it('two different promotions to the same rung: one wins, the other answers 409', () =>
+    tally.trial(async () => {
+      const [first, second] = await Promise.all([
+        api.post('/promotions', {
+          ...valid,
+          reason: 'Ours',
+          idempotencyKey: 'team-a',
+        }),
+        api.post(
+          '/promotions',
+          { ...valid, reason: 'Theirs', idempotencyKey: 'team-b' },
+          'releaser',
+        ),
+      ]);
+
+      expect([first.status, second.status].sort()).toEqual([201, 409]);
+      const lost = first.status === 409 ? first : second;
+      expect(lost.body.error).toEqual({
+        name: 'ConflictError',
+        message: expect.stringMatching(/already in flight/),
+      });
+      await expectOnePromotionAndOnePullRequest();
+    }));
+
+  // KNOWN BUG, kept as a failing test until it is fixed (then drop `.failing`): two
+  // workers advancing the same requested promotion share its deterministic branch, and
+  // the loser's cleanup deletes the branch of the pull request the winner recorded, which
+  // closes it. Here the request's commit reaches GitHub after a scheduled reconciler pass
+  // (every 30 s, on any instance) opened and recorded the pull request: the ledger says
+  // pr-open, GitHub says closed, and the next pass fails the promotion. It needs mutual
+  // exclusion per promotion (e.g. a claim with a lease in the ledger), which changes
+  // the behaviour two tests of createPromotionService.test.ts pin (a concurrent pass
+  // that records the pull request first); left to the service's owner.
+  it.failing(
+    'a reconciler pass while the request is still opening the pull request: one pull request, left open and recorded',
+    () =>
+      tally.trial(async () => {
+        world.faults.setFaults([
+          { method: 'PUT', path: /\/contents\//, answer: 'hold', times: 1 },
+        ]);
+        const pending = api.post('/promotions', valid);
+        await world.faults.whenHeld();
+
+        // The scheduled pass meets the promotion the request is working on.
+        await api.reconcile();
+        world.faults.releaseHeld();
+        const response = await pending;
+
+        expect(response.status).toBe(201);
+        expect(response.body.promotion).toMatchObject({ state: 'pr-open' });
+        await expectOnePromotionAndOnePullRequest();
+        await api.reconcile();
+        expect((await world.state()).ledger).toEqual([
+          expect.objectContaining({ state: 'pr-open' }),
+        ]);
+      }),
+  );
+});
