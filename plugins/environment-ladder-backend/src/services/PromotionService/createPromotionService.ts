@@ -1,7 +1,4 @@
-import type {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   ConflictError,
@@ -18,6 +15,7 @@ import {
   renderPathTemplate,
   updateImageDigest,
   type ImageDigestEdit,
+  type Ladder,
   type LadderRung,
   type Promotion,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -109,8 +107,11 @@ export function createPromotionService(options: {
     promotion: Promotion,
     entity: Entity,
     dryRun: boolean,
+    /** The ladder the rules were checked on; read anew when absent (reconciler, approval). */
+    checkedLadder?: Ladder,
   ) {
-    const ladder = await ladderService.getLadder(entity, { fresh: true });
+    const ladder =
+      checkedLadder ?? (await ladderService.getLadder(entity, { fresh: true }));
     const sourceRung = ladder.rungs.find(
       rung => rung.name === promotion.sourceEnvironment,
     );
@@ -155,10 +156,19 @@ export function createPromotionService(options: {
    * same promotion at once (the branch is deterministic, so they share one pull request):
    * whichever records it first wins, and the others answer the promotion as it now is.
    */
-  async function advanceToPullRequest(promotion: Promotion, entity: Entity) {
+  async function advanceToPullRequest(
+    promotion: Promotion,
+    entity: Entity,
+    checkedLadder?: Ladder,
+  ) {
     let result: PromotionPullRequestResult;
     try {
-      ({ result } = await openPullRequest(promotion, entity, false));
+      ({ result } = await openPullRequest(
+        promotion,
+        entity,
+        false,
+        checkedLadder,
+      ));
     } catch (error) {
       if (error instanceof ServiceUnavailableError) {
         // GitHub is down or rate-limited: the reconciler tries again.
@@ -180,9 +190,14 @@ export function createPromotionService(options: {
         return { promotion: current, warnings: [] };
       }
       if (current?.state === 'requested') {
-        await store.transition(promotion.id, 'failed', (error as Error).message, {
-          error: (error as Error).message,
-        });
+        await store.transition(
+          promotion.id,
+          'failed',
+          (error as Error).message,
+          {
+            error: (error as Error).message,
+          },
+        );
       }
       throw error;
     }
@@ -284,6 +299,7 @@ export function createPromotionService(options: {
           promotion,
           entity,
           true,
+          ladder,
         );
         const response: PromotionResponse = {
           promotion,
@@ -292,7 +308,11 @@ export function createPromotionService(options: {
             repository: gitOps.repository,
             filePath,
             diff: result.diff,
-            pullRequest: { branch: text.branch, title: text.title, body: text.body },
+            pullRequest: {
+              branch: text.branch,
+              title: text.title,
+              body: text.body,
+            },
           },
         };
         return response;
@@ -317,10 +337,15 @@ export function createPromotionService(options: {
         throw error;
       }
       const { promotion, created } = recorded;
-      if (!created || promotion.state !== 'requested' || needsApproval(promotion)) {
+      if (
+        !created ||
+        promotion.state !== 'requested' ||
+        needsApproval(promotion)
+      ) {
         return { promotion, created };
       }
-      const advanced = await advanceToPullRequest(promotion, entity);
+      // The evidence in the pull request is the ladder the rules just passed on.
+      const advanced = await advanceToPullRequest(promotion, entity, ladder);
       return {
         promotion: advanced.promotion,
         created,
@@ -397,7 +422,8 @@ export function createPromotionService(options: {
             const next = nextPromotionState(current, {
               pullRequest,
               targetRung,
-              requireAnalysis: gateOf(current.targetEnvironment)?.canaryAnalysis,
+              requireAnalysis: gateOf(current.targetEnvironment)
+                ?.canaryAnalysis,
             });
             if (!next) break;
             current = await store.transition(
