@@ -159,3 +159,26 @@ describe('createCachedLadderService with a failing cache', () => {
     });
   });
 });
+
+describe('createCachedLadderService for the promotion rules', () => {
+  it('lets a burst of fresh requests share one read that has just begun', async () => {
+    const inner = countingLadderService();
+    const cached = createCachedLadderService({
+      ladderService: inner.service,
+      cache: stores[0][1](),
+      freshnessMs: 60_000,
+    });
+    const ladders = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        cached.getLadder(entity(), { fresh: true }),
+      ),
+    );
+    expect(inner.reads()).toBe(1);
+    expect(new Set(ladders.map(l => l.generatedAt))).toEqual(
+      new Set(['read-1']),
+    );
+    // Once that read is over, a fresh request reads anew.
+    await cached.getLadder(entity(), { fresh: true });
+    expect(inner.reads()).toBe(2);
+  });
+});

@@ -15,6 +15,9 @@ const LADDER_ANNOTATIONS = [
   'github.com/project-slug',
 ];
 
+/** How recently a read in progress must have begun for a fresh request to share it. */
+const FRESH_JOIN_MS = 1000;
+
 function cacheKey(entity: Entity): string {
   const annotations = entity.metadata.annotations ?? {};
   return JSON.stringify([
@@ -28,8 +31,9 @@ function cacheKey(entity: Entity): string {
  * Serves ladders from the plugin's cache for a freshness window, so that any
  * number of viewers of a service cost its clusters one read per cluster per
  * window. Concurrent requests for the same ladder in this instance share one
- * read (request coalescing). `fresh` (the promotion rules) always reads anew
- * and refreshes the cache for everyone.
+ * read (request coalescing). `fresh` (the promotion rules) never uses the
+ * cache: it shares a read that began at most a second ago, or reads anew, and
+ * refreshes the cache for everyone.
  */
 export function createCachedLadderService(options: {
   ladderService: LadderService;
@@ -37,7 +41,10 @@ export function createCachedLadderService(options: {
   freshnessMs: number;
 }): LadderService {
   const { ladderService, cache, freshnessMs } = options;
-  const reading = new Map<string, Promise<Ladder>>();
+  const reading = new Map<
+    string,
+    { ladder: Promise<Ladder>; startedAt: number }
+  >();
 
   function read(key: string, entity: Entity): Promise<Ladder> {
     const pending = ladderService
@@ -50,26 +57,30 @@ export function createCachedLadderService(options: {
         return ladder;
       })
       .finally(() => {
-        if (reading.get(key) === pending) reading.delete(key);
+        if (reading.get(key)?.ladder === pending) reading.delete(key);
       });
-    reading.set(key, pending);
+    reading.set(key, { ladder: pending, startedAt: Date.now() });
     return pending;
   }
 
   return {
     async getLadder(entity, getOptions) {
       const key = cacheKey(entity);
-      if (getOptions?.fresh) {
-        return read(key, entity);
-      }
       const pending = reading.get(key);
-      if (pending) return pending;
+      if (getOptions?.fresh) {
+        // A read that began moments ago is as live as a new one: a burst of
+        // promotion requests costs the clusters one read, not one each.
+        return pending && Date.now() - pending.startedAt <= FRESH_JOIN_MS
+          ? pending.ladder
+          : read(key, entity);
+      }
+      if (pending) return pending.ladder;
       const cached = (await cache.get(key).catch(() => undefined)) as
         | Ladder
         | undefined;
       if (cached) return cached;
       // Checked again: another request may have started reading meanwhile.
-      return reading.get(key) ?? read(key, entity);
+      return reading.get(key)?.ladder ?? read(key, entity);
     },
   };
 }
