@@ -73,9 +73,11 @@ describe('concurrent promotion requests over HTTP', () => {
 
       // Statuses, with the message of any error, so that a failure says why.
       const outcomes = responses.map(r =>
-        r.status < 300 ? String(r.status) : `${r.status} ${r.body?.error?.message}`,
+        r.status < 300
+          ? String(r.status)
+          : `${r.status} ${r.body?.error?.message}`,
       );
-      expect(outcomes.sort()).toEqual(['200', ...Array(49).fill('200'), '201'].slice(1));
+      expect(outcomes.sort()).toEqual([...Array(49).fill('200'), '201']);
       expect(new Set(responses.map(r => r.body.promotion.id)).size).toBe(1);
       const state = await expectOnePromotionAndOnePullRequest();
       expect(responses[0].body.promotion.id).toBe(state.ledger[0].id);
