@@ -1,4 +1,3 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -8,22 +7,9 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
-  AuthorizeResult,
-  isPermission,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import type {
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
-import {
   startFixtureClusters,
   type FixtureClusters,
 } from '@environment-ladder/fixture-cluster';
-import {
-  ladderReadPermission,
-  promotionCreatePermission,
-} from '@environment-ladder/plugin-environment-ladder-common';
 import {
   startFixtureGitHub,
   type FixtureGitHub,
@@ -31,11 +17,8 @@ import {
 import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
-import {
-  createEnvironmentLadderConditionalDecision,
-  environmentLadderConditions,
-} from './permissions/conditions';
 import { environmentLadderPlugin } from './plugin';
+import { demoPolicyDecisions } from './__testUtils__/demoPolicyDecisions';
 
 /**
  * Promotions end to end through HTTP: our plugin reads the demo's fixture clusters
@@ -89,55 +72,7 @@ const MEMBERSHIPS: Record<string, string[]> = {
   'user:default/releaser': ['group:default/platform-team'],
 };
 
-/** The demo's policy: owners promote into dev and staging, the platform team anywhere. */
-async function policy(
-  query: PolicyQuery,
-  user?: PolicyQueryUser,
-): Promise<PolicyDecision> {
-  const claims = user?.info.ownershipEntityRefs ?? [];
-  if (isPermission(query.permission, ladderReadPermission)) {
-    return { result: AuthorizeResult.ALLOW };
-  }
-  if (isPermission(query.permission, promotionCreatePermission)) {
-    if (claims.includes('group:default/platform-team')) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    return createEnvironmentLadderConditionalDecision(query.permission, {
-      allOf: [
-        environmentLadderConditions.isEntityOwner({ claims }),
-        environmentLadderConditions.isTargetEnvironment({
-          environments: ['dev', 'staging'],
-        }),
-      ],
-    });
-  }
-  // Everything else, the Kubernetes backend's proxy included, is allowed.
-  return { result: AuthorizeResult.ALLOW };
-}
-
-/** The policy's decisions as the permission backend sends them: for the caller, serialized on the way. */
-async function decide(
-  requests: Array<{ permission: PolicyQuery['permission'] }>,
-  credentials: BackstageCredentials,
-) {
-  const user = (credentials.principal as { userEntityRef?: string })
-    .userEntityRef;
-  const info = user
-    ? ({
-        info: {
-          userEntityRef: user,
-          ownershipEntityRefs: [user, ...(MEMBERSHIPS[user] ?? [])],
-        },
-      } as PolicyQueryUser)
-    : undefined;
-  return Promise.all(
-    requests.map(async ({ permission }) =>
-      JSON.parse(
-        JSON.stringify(await policy({ permission } as PolicyQuery, info)),
-      ),
-    ),
-  );
-}
+const decide = demoPolicyDecisions(MEMBERSHIPS);
 
 const permissions = mockServices.permissions.mock({
   authorizeConditional: (requests, { credentials }) =>

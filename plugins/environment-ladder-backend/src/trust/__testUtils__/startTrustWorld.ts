@@ -1,7 +1,6 @@
 import {
   coreServices,
   createServiceFactory,
-  type BackstageCredentials,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
@@ -15,15 +14,6 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
-  AuthorizeResult,
-  isPermission,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import type {
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
-import {
   startFixtureClusters,
   type FixtureClusters,
 } from '@environment-ladder/fixture-cluster';
@@ -31,10 +21,6 @@ import {
   startFixtureGitHub,
   type FixtureGitHub,
 } from '@environment-ladder/fixture-github';
-import {
-  ladderReadPermission,
-  promotionCreatePermission,
-} from '@environment-ladder/plugin-environment-ladder-common';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
@@ -43,10 +29,6 @@ import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { stringify } from 'yaml';
-import {
-  createEnvironmentLadderConditionalDecision,
-  environmentLadderConditions,
-} from '../../permissions/conditions';
 import { environmentLadderPlugin } from '../../plugin';
 import {
   capturingRootLogger,
@@ -56,6 +38,7 @@ import { exportSecrets, SECRETS } from './secrets';
 import { startGitHubFaults, type GitHubFaults } from './startGitHubFaults';
 import { startHostileCluster } from './startHostileCluster';
 import { startTcpProxy, type TcpProxy } from './startTcpProxy';
+import { demoPolicyDecisions } from '../../__testUtils__/demoPolicyDecisions';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../../examples');
 export const CLUSTERS = ['dev', 'previews', 'staging', 'prod'] as const;
@@ -101,63 +84,7 @@ const MEMBERSHIPS: Record<string, string[]> = {
   'user:default/outsider': [],
 };
 
-/**
- * The demo's policy, plus one rule to test reads: nobody reads a ladder of an entity
- * annotated `acme.io/secret`; owners promote into dev and staging, the platform team
- * anywhere.
- */
-async function policy(
-  query: PolicyQuery,
-  user?: PolicyQueryUser,
-): Promise<PolicyDecision> {
-  const claims = user?.info.ownershipEntityRefs ?? [];
-  if (isPermission(query.permission, ladderReadPermission)) {
-    return createEnvironmentLadderConditionalDecision(query.permission, {
-      not: environmentLadderConditions.hasAnnotation({
-        annotation: 'acme.io/secret',
-      }),
-    });
-  }
-  if (isPermission(query.permission, promotionCreatePermission)) {
-    if (claims.includes('group:default/platform-team')) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    return createEnvironmentLadderConditionalDecision(query.permission, {
-      allOf: [
-        environmentLadderConditions.isEntityOwner({ claims }),
-        environmentLadderConditions.isTargetEnvironment({
-          environments: ['dev', 'staging'],
-        }),
-      ],
-    });
-  }
-  // The Kubernetes backend's proxy and everything else.
-  return { result: AuthorizeResult.ALLOW };
-}
-
-/** The policy's decisions as the permission backend sends them: serialized on the way. */
-async function decide(
-  requests: Array<{ permission: PolicyQuery['permission'] }>,
-  credentials: BackstageCredentials,
-) {
-  const userRef = (credentials.principal as { userEntityRef?: string })
-    .userEntityRef;
-  const info = userRef
-    ? ({
-        info: {
-          userEntityRef: userRef,
-          ownershipEntityRefs: [userRef, ...(MEMBERSHIPS[userRef] ?? [])],
-        },
-      } as PolicyQueryUser)
-    : undefined;
-  return Promise.all(
-    requests.map(async ({ permission }) =>
-      JSON.parse(
-        JSON.stringify(await policy({ permission } as PolicyQuery, info)),
-      ),
-    ),
-  );
-}
+const decide = demoPolicyDecisions(MEMBERSHIPS);
 
 /**
  * The test double of httpAuth, with the production auth service's wording for a token it
