@@ -23,6 +23,15 @@ export interface Config {
        */
       freshness?: HumanDuration | string;
     };
+    /** How promotions are followed. */
+    promotions?: {
+      /**
+       * How long a requested promotion is left to the request that recorded
+       * it before the reconciler takes it over (after an interruption or a
+       * GitHub failure). Default 60 seconds.
+       */
+      resumeAfter?: HumanDuration | string;
+    };
     /** Where services' digests live in Git, and how a promotion changes one. */
     gitops?: {
       /** Repository URL on a host with a GitHub integration, e.g. `https://github.com/acme/gitops`. */

@@ -32,6 +32,7 @@ describe('readLadderConfig', () => {
     expect(config).toEqual({
       clusterTimeoutMs: 2000,
       cacheFreshnessMs: 10000,
+      promotionResumeAfterMs: 60000,
       serviceContainer: undefined,
       rungs: [
         {

@@ -65,6 +65,11 @@ export interface LadderConfig {
   clusterTimeoutMs: number;
   /** How long a ladder is served from the cache before the clusters are read again. */
   cacheFreshnessMs: number;
+  /**
+   * How long a `requested` promotion belongs to the request that recorded it
+   * before the reconciler takes it over (it was interrupted, or GitHub failed).
+   */
+  promotionResumeAfterMs: number;
 }
 
 const RUNG_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -72,6 +77,8 @@ const GATE_TYPES = ['auto-merge', 'review', 'review-and-approval'] as const;
 const DEFAULT_CLUSTER_TIMEOUT_MS = 5000;
 /** How long all viewers share one reading of a service's clusters. */
 const DEFAULT_CACHE_FRESHNESS_MS = 10_000;
+/** Far longer than a request takes to open its pull request. */
+const DEFAULT_PROMOTION_RESUME_AFTER_MS = 60_000;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -177,12 +184,19 @@ export function readLadderConfig(
     `${root}.cache.freshness`,
     DEFAULT_CACHE_FRESHNESS_MS,
   );
+  const promotionResumeAfterMs = readPositiveDuration(
+    ladder,
+    'promotions.resumeAfter',
+    `${root}.promotions.resumeAfter`,
+    DEFAULT_PROMOTION_RESUME_AFTER_MS,
+  );
 
   return {
     rungs,
     serviceContainer: ladder.getOptionalString('serviceContainer'),
     clusterTimeoutMs,
     cacheFreshnessMs,
+    promotionResumeAfterMs,
   };
 }
 

@@ -334,6 +334,8 @@ describe.each(databases.eachSupportedId())(
       options: {
         story?: () => Story;
         prodGate?: { type: string; canaryAnalysis: boolean };
+        /** When the reconciler runs; by default long after every request, so it may take any over. */
+        reconcilerNow?: () => Date;
       } = {},
     ) {
       knex = await databases.init(databaseId);
@@ -354,6 +356,9 @@ describe.each(databases.eachSupportedId())(
         logger,
         entityUrl: entity =>
           `http://localhost:3000/catalog/default/component/${entity.metadata.name}/environments`,
+        now:
+          options.reconcilerNow ??
+          (() => new Date(Date.now() + 60 * 60 * 1000)),
       });
       const requestAs = (
         requestedBy: string,
@@ -959,6 +964,25 @@ describe.each(databases.eachSupportedId())(
         });
         // Nothing left to follow on the next pass.
         expect(await service.reconcile()).toEqual({ advanced: 0, failed: 0 });
+      });
+
+      it('leaves a promotion its request recorded moments ago to that request', async () => {
+        const { service, github, store } = await setup({
+          reconcilerNow: () => new Date(),
+        });
+        // As if a request had just recorded it and were still opening its pull request.
+        const { promotion } = await store.create({
+          entityRef: 'component:default/shop',
+          sourceEnvironment: 'dev',
+          targetEnvironment: 'staging',
+          digest: `sha256:${'3'.repeat(64)}`,
+          reason: 'In progress',
+          requestedBy: JANE,
+          verdicts: [],
+        });
+        expect(await service.reconcile()).toEqual({ advanced: 0, failed: 0 });
+        expect(github.writes()).toEqual([]);
+        expect((await service.get(promotion.id))!.state).toBe('requested');
       });
 
       it('picks up a promotion a crashed backend left requested (backend restarted mid-promotion)', async () => {

@@ -45,6 +45,7 @@ export function createPromotionService(options: {
   logger: LoggerService;
   /** Builds the link back to the entity's Environments tab, for pull request bodies. */
   entityUrl?: (entity: Entity) => string | undefined;
+  now?: () => Date;
 }): PromotionService {
   const { config, ladderService, store, repository, catalog, auth, logger } =
     options;
@@ -53,6 +54,10 @@ export function createPromotionService(options: {
     gate: rung.gate,
     preview: rung.kind === 'preview',
   }));
+  const now = options.now ?? (() => new Date());
+  // Left to its request until then: a reconciler that raced the request for
+  // the same branch could see the request's cleanup close its pull request.
+  const resumeAfterMs = options.config.promotionResumeAfterMs;
   const gateOf = (environment: string) =>
     config.rungs.find(rung => rung.name === environment)?.gate;
 
@@ -390,6 +395,8 @@ export function createPromotionService(options: {
           let current = promotion;
           if (current.state === 'requested') {
             if (needsApproval(current)) continue;
+            const idleMs = now().getTime() - Date.parse(current.updatedAt);
+            if (idleMs < resumeAfterMs) continue;
             const entity = await serviceEntity(current.entityRef);
             current = (await advanceToPullRequest(current, entity)).promotion;
             if (current.state !== promotion.state) advanced++;

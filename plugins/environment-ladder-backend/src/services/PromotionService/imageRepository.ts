@@ -4,5 +4,7 @@ export function imageRepository(image: string): string {
   const lastSlash = withoutDigest.lastIndexOf('/');
   const lastColon = withoutDigest.lastIndexOf(':');
   // A colon after the last slash is a tag; one before it is a registry port.
-  return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
+  return lastColon > lastSlash
+    ? withoutDigest.slice(0, lastColon)
+    : withoutDigest;
 }

@@ -271,6 +271,11 @@ export interface TrustBackendOptions {
   clusterTimeoutMs?: number;
   /** `environmentLadder.cache.freshness`. Default 100 ms. */
   cacheFreshness?: string;
+  /**
+   * `environmentLadder.promotions.resumeAfter`. Default 1 ms: the tests call the
+   * reconciler only once a request is over, and expect it to take over at once.
+   */
+  resumeAfter?: string;
 }
 
 /**
@@ -368,6 +373,7 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
           milliseconds: backendOptions.clusterTimeoutMs ?? 2000,
         },
         cache: { freshness: backendOptions.cacheFreshness ?? '100ms' },
+        promotions: { resumeAfter: backendOptions.resumeAfter ?? '1ms' },
         gitops: {
           repository: faults.repositoryUrl('acme/gitops'),
           baseBranch: 'main',
