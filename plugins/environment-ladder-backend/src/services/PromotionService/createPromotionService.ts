@@ -288,15 +288,15 @@ export function createPromotionService(options: {
       };
 
       if (request.dryRun) {
-        const now = new Date().toISOString();
+        const at = now().toISOString();
         const promotion: Promotion = {
           ...draft,
           id: 'dry-run',
           state: 'requested',
           pullRequest: null,
           approvals: [],
-          createdAt: now,
-          updatedAt: now,
+          createdAt: at,
+          updatedAt: at,
           history: [],
           error: null,
         } as Promotion;
