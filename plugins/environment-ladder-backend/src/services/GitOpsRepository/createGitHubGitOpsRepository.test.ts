@@ -689,6 +689,31 @@ describe('createGitHubGitOpsRepository', () => {
     },
   );
 
+  it('gives up on a GitHub that does not answer, as unavailable (retried later)', async () => {
+    // A GitHub that never answers: the call ends only when its signal aborts.
+    const neverAnswers: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () =>
+          reject(init.signal!.reason),
+        );
+      });
+    const slow = createGitHubGitOpsRepository({
+      integrations: ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: { github: [{ host: 'github.com', token: TOKEN }] },
+        }),
+      ),
+      fetch: neverAnswers,
+      requestTimeoutMs: 200,
+    });
+    await expect(
+      slow.openPromotionPullRequest(options()),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('Could not reach GitHub at github.com'),
+    });
+  });
+
   it('refuses a host without a GitHub integration, sending nothing', async () => {
     const github = fakeGitHub();
     await expect(

@@ -60,8 +60,11 @@ export function createGitHubGitOpsRepository(options: {
   integrations: ScmIntegrationRegistry;
   fetch?: typeof fetch;
   credentialsProvider?: GithubCredentialsProvider;
+  /** How long one GitHub call may take before it counts as GitHub being unavailable. Default 30 s. */
+  requestTimeoutMs?: number;
 }): GitOpsRepository {
   const { integrations } = options;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const doFetch: typeof fetch =
     options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const credentialsProvider =
@@ -151,7 +154,10 @@ export function createGitHubGitOpsRepository(options: {
       .flatMap(value => [value, ...value.split(/\s+/)])
       .filter(secret => secret.length >= 8);
     const redact = (text: string) =>
-      credentials.reduce((clean, secret) => clean.split(secret).join('***'), text);
+      credentials.reduce(
+        (clean, secret) => clean.split(secret).join('***'),
+        text,
+      );
     const base = `${repo.apiBaseUrl}/repos/${encodeURIComponent(
       repo.owner,
     )}/${encodeURIComponent(repo.name)}`;
@@ -172,6 +178,8 @@ export function createGitHubGitOpsRepository(options: {
               ? headers
               : { ...headers, 'content-type': 'application/json' },
           body: body === undefined ? undefined : JSON.stringify(body),
+          // A GitHub that never answers must not hold a promotion request forever.
+          signal: AbortSignal.timeout(requestTimeoutMs),
         });
       } catch (error) {
         throw new ServiceUnavailableError(
