@@ -5,25 +5,9 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  isPermission,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import type {
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
-import {
-  ladderReadPermission,
-  promotionCreatePermission,
-} from '@environment-ladder/plugin-environment-ladder-common';
 import request from 'supertest';
 import { environmentLadderPlugin } from '../plugin';
-import {
-  createEnvironmentLadderConditionalDecision,
-  environmentLadderConditions,
-} from './conditions';
+import { demoPolicyDecisions } from '../__testUtils__/demoPolicyDecisions';
 import { createPermissionChecks } from './createPermissionChecks';
 
 /**
@@ -48,61 +32,15 @@ const MEMBERSHIPS: Record<string, string[]> = {
   'user:default/outsider': [],
 };
 
-/** A policy as an adopter writes it (the demo backend ships the same rules). */
-const policy = {
-  async handle(
-    query: PolicyQuery,
-    user?: PolicyQueryUser,
-  ): Promise<PolicyDecision> {
-    const claims = user?.info.ownershipEntityRefs ?? [];
-    if (isPermission(query.permission, ladderReadPermission)) {
-      return createEnvironmentLadderConditionalDecision(query.permission, {
-        not: environmentLadderConditions.hasAnnotation({
-          annotation: 'acme.io/secret',
-        }),
-      });
-    }
-    if (isPermission(query.permission, promotionCreatePermission)) {
-      if (claims.includes('group:default/platform-team')) {
-        return { result: AuthorizeResult.ALLOW };
-      }
-      return createEnvironmentLadderConditionalDecision(query.permission, {
-        allOf: [
-          environmentLadderConditions.isEntityOwner({ claims }),
-          environmentLadderConditions.isTargetEnvironment({
-            environments: ['dev', 'staging'],
-          }),
-        ],
-      });
-    }
-    return { result: AuthorizeResult.ALLOW };
-  },
-};
-
 /**
- * The permissions service as the permission backend answers it: the policy's
- * decision for the user, serialized and parsed as it travels.
+ * The permissions service as the permission backend answers the demo policy
+ * for this user: the decision serialized and parsed as it travels.
  */
 function permissionsFor(user: string) {
+  const decide = demoPolicyDecisions(MEMBERSHIPS);
   return mockServices.permissions.mock({
     authorizeConditional: async requests =>
-      Promise.all(
-        requests.map(async ({ permission }) =>
-          JSON.parse(
-            JSON.stringify(
-              await policy.handle(
-                { permission } as PolicyQuery,
-                {
-                  info: {
-                    userEntityRef: user,
-                    ownershipEntityRefs: [user, ...(MEMBERSHIPS[user] ?? [])],
-                  },
-                } as PolicyQueryUser,
-              ),
-            ),
-          ),
-        ),
-      ),
+      decide(requests, mockCredentials.user(user)),
   });
 }
 
