@@ -4,3 +4,4 @@ export * from './promotions';
 export * from './previews';
 export * from './kubernetes';
 export * from './permissions';
+export * from './signals';
