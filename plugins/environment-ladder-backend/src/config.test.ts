@@ -32,7 +32,8 @@ describe('readLadderConfig', () => {
     expect(config).toEqual({
       clusterTimeoutMs: 2000,
       cacheFreshnessMs: 10000,
-      promotionResumeAfterMs: 60000,
+      promotionClaimMs: 30000,
+      reconcileEveryMs: 30000,
       serviceContainer: undefined,
       rungs: [
         {

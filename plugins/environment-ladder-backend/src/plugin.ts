@@ -9,9 +9,14 @@ import { readKnownClusters, readLadderConfig } from './config';
 import { createPermissionChecks } from './permissions/createPermissionChecks';
 import { promotionPermissionResourceRef } from './permissions/promotionPermissionResourceRef';
 import { promotionPermissionRules } from './permissions/rules';
-import { readGitOpsConfig } from './gitOpsConfig';
+import { readGitOpsConfig } from './config/gitOps';
 import { createRouter } from './router';
 import { createGitHubGitOpsRepository } from './services/GitOpsRepository/createGitHubGitOpsRepository';
+import { createPromotionReconciler } from './services/PromotionReconciler/createPromotionReconciler';
+import {
+  createPromotionAdvancer,
+  type PromotionAdvancerOptions,
+} from './services/PromotionService/createPromotionAdvancer';
 import { createPromotionService } from './services/PromotionService/createPromotionService';
 import { createPromotionStore } from './services/PromotionStore/createPromotionStore';
 import { createClusterReader } from './services/ClusterReader/createClusterReader';
@@ -87,8 +92,11 @@ export const environmentLadderPlugin = createBackendPlugin({
         const permissionChecks = createPermissionChecks({ permissions });
 
         const appBaseUrl = config.getOptionalString('app.baseUrl');
-        const repository = createGitHubGitOpsRepository({ integrations });
-        const promotionService = createPromotionService({
+        const repository = createGitHubGitOpsRepository({
+          integrations,
+          logger,
+        });
+        const promotionOptions: PromotionAdvancerOptions = {
           config: ladderConfig,
           gitOps: readGitOpsConfig(config, {
             checkRepository: url => repository.checkRepository?.(url),
@@ -106,15 +114,24 @@ export const environmentLadderPlugin = createBackendPlugin({
             }/${entity.kind.toLocaleLowerCase('en-US')}/${
               entity.metadata.name
             }/environments`,
+        };
+        const advancer = createPromotionAdvancer(promotionOptions);
+        const promotionService = createPromotionService({
+          ...promotionOptions,
+          advancer,
         });
-        // Follows every promotion in flight until it runs verified or fails;
-        // it also picks up promotions a restart interrupted.
+        const reconciler = createPromotionReconciler({
+          ...promotionOptions,
+          advancer,
+        });
+        // Follows every promotion in flight until it runs verified or fails; it also
+        // picks up promotions a restart, or another replica's crash, interrupted.
         await scheduler.scheduleTask({
           id: 'environment-ladder-reconcile-promotions',
-          frequency: { seconds: 30 },
+          frequency: { milliseconds: ladderConfig.reconcileEveryMs },
           timeout: { minutes: 5 },
           fn: async () => {
-            const { advanced, failed } = await promotionService.reconcile();
+            const { advanced, failed } = await reconciler.reconcile();
             if (advanced || failed) {
               logger.info('Reconciled promotions', { advanced, failed });
             }

@@ -15,6 +15,12 @@ export {
 } from './promotionStates';
 export { pullRequestText } from './pullRequestText';
 export type { PullRequestTextInput } from './pullRequestText';
+export {
+  matchesPathGlob,
+  pathGlobProblem,
+  repositoryPathProblem,
+  templatePlaceholders,
+} from './gitOpsPaths';
 export { renderPathTemplate } from './renderPathTemplate';
 export type { PathTemplateValues } from './renderPathTemplate';
 export { unifiedDiff } from './unifiedDiff';

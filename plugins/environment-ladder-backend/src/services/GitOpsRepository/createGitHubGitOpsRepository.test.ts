@@ -1,4 +1,7 @@
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   ConflictError,
@@ -293,10 +296,9 @@ describe('createGitHubGitOpsRepository', () => {
       diff: EXPECTED_DIFF,
       dryRun: false,
       warnings: [],
-      requests: 7,
+      requests: 6,
     });
     expect(github.calls()).toEqual([
-      LOOKUP,
       READ_REPO,
       READ_REF,
       READ_FILE,
@@ -305,7 +307,7 @@ describe('createGitHubGitOpsRepository', () => {
       OPEN_PR,
     ]);
 
-    const [, , , , branch, commit, pull] = github.sent;
+    const [, , , branch, commit, pull] = github.sent;
     expect(branch.body).toEqual({
       ref: `refs/heads/${BRANCH}`,
       sha: RECORDED.baseSha,
@@ -344,7 +346,6 @@ describe('createGitHubGitOpsRepository', () => {
       options({ baseBranch: 'master' }),
     );
     expect(github.calls()).toEqual([
-      LOOKUP,
       READ_REF,
       READ_FILE,
       CREATE_BRANCH,
@@ -353,14 +354,24 @@ describe('createGitHubGitOpsRepository', () => {
     ]);
     // eslint-disable-next-line no-console
     console.log(
-      `github calls per promotion: ${result.requests} (base branch configured; +1 to look up the default branch, +1 each for labels and reviewers, 1 when an open pull request is reused, 2 for a dry run)`,
+      `github calls per promotion: ${result.requests} (base branch configured; +1 to look up the default branch, +1 each for labels and reviewers, +1 when an earlier attempt's open pull request is reused, 2 for a dry run)`,
     );
-    expect(result.requests).toBe(6);
+    expect(result.requests).toBe(5);
   });
 
-  it('reuses the open pull request from the branch and sends nothing else', async () => {
-    const github = fakeGitHub({ openPulls: [RECORDED.pull.data] });
-    const result = await repository().openPromotionPullRequest(options());
+  it('reuses the open pull request of its branch (an earlier attempt’s) and writes nothing else', async () => {
+    const github = fakeGitHub({
+      openPulls: [RECORDED.pull.data],
+      replies: {
+        [`POST ${OWNER_REPO}/git/refs`]: {
+          status: 422,
+          body: { message: 'Reference already exists' },
+        },
+      },
+    });
+    const result = await repository().openPromotionPullRequest(
+      options({ baseBranch: 'master' }),
+    );
     expect(result).toEqual({
       url: 'https://github.com/gr2m/pull-request-test/pull/87',
       number: 87,
@@ -369,9 +380,14 @@ describe('createGitHubGitOpsRepository', () => {
       diff: '',
       dryRun: false,
       warnings: [],
-      requests: 1,
+      requests: 4,
     });
-    expect(github.calls()).toEqual([LOOKUP]);
+    expect(github.calls()).toEqual([
+      READ_REF,
+      READ_FILE,
+      CREATE_BRANCH,
+      LOOKUP,
+    ]);
   });
 
   it('only reads in a dry run, and returns the diff', async () => {
@@ -417,16 +433,16 @@ describe('createGitHubGitOpsRepository', () => {
         reviewers: ['olga', 'acme/platform'],
       }),
     );
-    expect(result.requests).toBe(9);
+    expect(result.requests).toBe(8);
     expect(result.warnings).toEqual([]);
     expect(github.calls().slice(-2)).toEqual([
       `POST ${OWNER_REPO}/issues/87/labels`,
       `POST ${OWNER_REPO}/pulls/87/requested_reviewers`,
     ]);
-    expect(github.sent[7].body).toEqual({
+    expect(github.sent[6].body).toEqual({
       labels: ['environment-ladder', 'prod'],
     });
-    expect(github.sent[8].body).toEqual({
+    expect(github.sent[7].body).toEqual({
       reviewers: ['olga'],
       team_reviewers: ['platform'],
     });
@@ -467,7 +483,6 @@ describe('createGitHubGitOpsRepository', () => {
       `GitHub answered 502 while opening the pull request from ${BRANCH} into master in gr2m/pull-request-test on github.com; try again later`,
     );
     expect(github.calls()).toEqual([
-      LOOKUP,
       READ_REPO,
       READ_REF,
       READ_FILE,
@@ -500,7 +515,6 @@ describe('createGitHubGitOpsRepository', () => {
       `GitHub reported a conflict while committing ${FILE} to ${BRANCH} in gr2m/pull-request-test on github.com (409: ${FILE} does not match ${RECORDED.contents.data.sha}); the branch changed meanwhile, try again; the branch ${BRANCH} could not be deleted again (GitHub answered 500 while deleting the branch ${BRANCH} again in gr2m/pull-request-test on github.com; try again later)`,
     );
     expect(github.calls()).toEqual([
-      LOOKUP,
       READ_REPO,
       READ_REF,
       READ_FILE,
@@ -568,7 +582,7 @@ describe('createGitHubGitOpsRepository', () => {
             route: `${OWNER_REPO}/pulls (lookup ${lookups})`,
             authorization: null,
           });
-          return res(ctx.json(lookups === 1 ? [] : [RECORDED.pull.data]));
+          return res(ctx.json([RECORDED.pull.data]));
         },
       ),
     );
@@ -579,7 +593,7 @@ describe('createGitHubGitOpsRepository', () => {
       diff: EXPECTED_DIFF,
     });
     expect(github.calls()).not.toContain(DELETE_BRANCH);
-    expect(lookups).toBe(2);
+    expect(lookups).toBe(1);
   });
 
   it('resets its own branch left behind by a closed attempt', async () => {
@@ -594,11 +608,12 @@ describe('createGitHubGitOpsRepository', () => {
     const result = await repository().openPromotionPullRequest(options());
     expect(result.number).toBe(87);
     expect(github.calls()).toEqual([
-      LOOKUP,
       READ_REPO,
       READ_REF,
       READ_FILE,
       CREATE_BRANCH,
+      // No open pull request from it: the branch is a closed attempt's.
+      LOOKUP,
       `PATCH ${OWNER_REPO}/git/refs/heads/${BRANCH}`,
       COMMIT,
       OPEN_PR,
@@ -637,7 +652,7 @@ describe('createGitHubGitOpsRepository', () => {
         },
       },
       ServiceUnavailableError,
-      `GitHub's rate limit for github.com was reached while looking for an open pull request from ${BRANCH}; try again after 2017-10-10T16:00:00.000Z`,
+      `GitHub's rate limit for github.com was reached while reading gr2m/pull-request-test; try again after 2017-10-10T16:00:00.000Z`,
     ],
     [
       'a secondary rate limit',
@@ -647,31 +662,31 @@ describe('createGitHubGitOpsRepository', () => {
         headers: { 'retry-after': '60' },
       },
       ServiceUnavailableError,
-      `GitHub's rate limit for github.com was reached while looking for an open pull request from ${BRANCH}; try again in 60 seconds`,
+      `GitHub's rate limit for github.com was reached while reading gr2m/pull-request-test; try again in 60 seconds`,
     ],
     [
       'bad credentials',
       { status: 401, body: { message: 'Bad credentials' } },
-      NotAllowedError,
-      `GitHub did not accept the configured credentials for github.com while looking for an open pull request from ${BRANCH} (401: Bad credentials)`,
+      ServiceUnavailableError,
+      `The GitOps credentials are rejected: GitHub at github.com did not accept them while reading gr2m/pull-request-test (401: Bad credentials); the platform team has been told, try again later`,
     ],
     [
       'an unknown repository',
       { status: 404, body: { message: 'Not Found' } },
       NotFoundError,
-      `GitHub found nothing while looking for an open pull request from ${BRANCH} in gr2m/pull-request-test on github.com (404: Not Found); check the repository, branch and path, and that the credentials can see them`,
+      `GitHub found nothing while reading gr2m/pull-request-test in gr2m/pull-request-test on github.com (404: Not Found); check the repository, branch and path, and that the credentials can see them`,
     ],
     [
       'an outage',
       { status: 503, body: { message: 'Service Unavailable' } },
       ServiceUnavailableError,
-      `GitHub answered 503 while looking for an open pull request from ${BRANCH} in gr2m/pull-request-test on github.com; try again later`,
+      `GitHub answered 503 while reading gr2m/pull-request-test in gr2m/pull-request-test on github.com; try again later`,
     ],
   ])(
     'maps %s to a clear error after one call, without the token',
     async (_case, reply, type, message) => {
       const github = fakeGitHub({
-        replies: { [`GET ${OWNER_REPO}/pulls`]: reply },
+        replies: { [`GET ${OWNER_REPO}`]: reply },
       });
       const error = await repository()
         .openPromotionPullRequest(options())
@@ -685,7 +700,7 @@ describe('createGitHubGitOpsRepository', () => {
           stack: error.stack,
         }),
       ).not.toContain(TOKEN);
-      expect(github.calls()).toEqual([LOOKUP]);
+      expect(github.calls()).toEqual([READ_REPO]);
     },
   );
 
@@ -712,6 +727,93 @@ describe('createGitHubGitOpsRepository', () => {
       name: 'ServiceUnavailableError',
       message: expect.stringContaining('Could not reach GitHub at github.com'),
     });
+  });
+
+  it('tells the platform owner, not the user, when GitHub rejects the credentials (401), without the token', async () => {
+    fakeGitHub({
+      replies: {
+        [`GET ${OWNER_REPO}`]: {
+          status: 401,
+          body: { message: `Bad credentials: ${TOKEN}` },
+        },
+      },
+    });
+    const logger = mockServices.logger.mock();
+    const error = await createGitHubGitOpsRepository({
+      integrations: ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: { github: [{ host: 'github.com', token: TOKEN }] },
+        }),
+      ),
+      logger,
+    })
+      .prepareChange(options())
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toMatch(/^The GitOps credentials are rejected/);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(
+      'GitHub rejected the GitOps credentials: check integrations.github (token or App installation)',
+      {
+        host: 'github.com',
+        repository: 'gr2m/pull-request-test',
+        action: 'reading gr2m/pull-request-test',
+      },
+    );
+    expect(
+      JSON.stringify([error.message, logger.error.mock.calls]),
+    ).not.toContain(TOKEN);
+  });
+
+  it('prepares the change with two reads, then opens the pull request with three writes: five calls', async () => {
+    const github = fakeGitHub();
+    const repo = repository();
+    const prepared = await repo.prepareChange(
+      options({ baseBranch: 'master' }),
+    );
+    expect(github.calls()).toEqual([READ_REF, READ_FILE]);
+    expect(prepared).toMatchObject({
+      baseBranch: 'master',
+      baseSha: RECORDED.baseSha,
+      filePath: FILE,
+      diff: EXPECTED_DIFF,
+      requests: 2,
+    });
+    const result = await repo.openPromotionPullRequest(
+      options({ baseBranch: 'master', prepared }),
+    );
+    expect(github.calls()).toEqual([
+      READ_REF,
+      READ_FILE,
+      CREATE_BRANCH,
+      COMMIT,
+      OPEN_PR,
+    ]);
+    expect(result).toMatchObject({ number: 87, requests: 5 });
+  });
+
+  it('refuses a path GitHub resolves to another file (a symlink), before writing anything', async () => {
+    const github = fakeGitHub({
+      replies: {
+        [`GET ${OWNER_REPO}/contents/${FILE}`]: {
+          status: 200,
+          body: {
+            ...RECORDED.contents.data,
+            type: 'file',
+            path: 'apps/payments/overlays/prod/kustomization.yaml',
+            content: githubBase64(KUSTOMIZATION),
+          },
+        },
+      },
+    });
+    const error = await repository()
+      .openPromotionPullRequest(options({ baseBranch: 'master' }))
+      .catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `Rule gitops-file-is-regular: ${FILE} on master in https://github.com/gr2m/pull-request-test is a link to apps/payments/overlays/prod/kustomization.yaml; a promotion changes only the file itself`,
+    );
+    expect(github.sent.every(s => s.method === 'GET')).toBe(true);
   });
 
   it('refuses a host without a GitHub integration, sending nothing', async () => {

@@ -19,6 +19,29 @@ export interface OpenPromotionPullRequestOptions {
   reviewers?: string[];
   /** Read and compute the change, write nothing. */
   dryRun?: boolean;
+  /**
+   * The change {@link GitOpsRepository.prepareChange} read and computed: the file is not
+   * read again (a promotion then costs three writes after its two reads).
+   */
+  prepared?: PreparedChange;
+}
+
+/** What a promotion would change, read and computed before anything is recorded or written. */
+export interface PreparedChange {
+  repoUrl: string;
+  /** The base branch, the repository's default branch when none was configured. */
+  baseBranch: string;
+  /** The base branch's commit the file was read at; absent for a dry run. */
+  baseSha?: string;
+  filePath: string;
+  /** The file's blob sha at that commit, for the update. */
+  fileSha: string;
+  /** The file's text with the change made. */
+  after: string;
+  /** A unified diff of the change; never empty. */
+  diff: string;
+  /** How many requests reading cost. */
+  requests: number;
 }
 
 /** The pull request that carries a promotion, or what it would be in a dry run. */
@@ -54,6 +77,19 @@ export interface GitOpsRepository {
    * fails at its first call instead.
    */
   checkRepository?(repoUrl: string): void;
+  /**
+   * Reads the file at the base branch and makes the change without writing anything, so
+   * that a change that cannot be made is refused before the promotion is recorded:
+   * InputError when the file is not a regular file (a directory, a symlink, too large)
+   * or the edit fails (e.g. a YAML path the file does not have), ConflictError when it
+   * already has the change.
+   */
+  prepareChange(
+    options: Pick<
+      OpenPromotionPullRequestOptions,
+      'repoUrl' | 'baseBranch' | 'filePath' | 'edit' | 'dryRun'
+    >,
+  ): Promise<PreparedChange>;
   openPromotionPullRequest(
     options: OpenPromotionPullRequestOptions,
   ): Promise<PromotionPullRequestResult>;

@@ -25,14 +25,16 @@ import {
 } from '@environment-ladder/plugin-environment-ladder-common/src/__fixtures__/ladder/stories';
 import type { Knex } from 'knex';
 import { readLadderConfig } from '../../config';
-import type { GitOpsConfig } from '../../gitOpsConfig';
+import type { GitOpsConfig } from '../../config/gitOps';
 import type {
   GitOpsRepository,
   OpenPromotionPullRequestOptions,
   PromotionPullRequestResult,
+  PreparedChange,
 } from '../GitOpsRepository/types';
 import { createPromotionStore } from '../PromotionStore/createPromotionStore';
 import type { PromotionStore } from '../PromotionStore/types';
+import { createPromotionReconciler } from '../PromotionReconciler/createPromotionReconciler';
 import { createPromotionService } from './createPromotionService';
 
 jest.setTimeout(60_000);
@@ -274,7 +276,35 @@ function fakeRepository() {
       return { state: pull.state, merged: pull.merged };
     },
   );
+  const prepareChange = jest.fn(
+    async (
+      options: Parameters<GitOpsRepository['prepareChange']>[0],
+    ): Promise<PreparedChange> => {
+      const before = files[options.filePath];
+      if (before === undefined) {
+        throw new NotFoundError(`No ${options.filePath} in acme/gitops`);
+      }
+      let after: string;
+      try {
+        after = options.edit(before).text;
+      } catch (error) {
+        throw new InputError(
+          `Cannot edit ${options.filePath}: ${(error as Error).message}`,
+        );
+      }
+      return {
+        repoUrl: options.repoUrl,
+        baseBranch: options.baseBranch ?? 'main',
+        filePath: options.filePath,
+        fileSha: 'blob',
+        after,
+        diff: unifiedDiff(before, after, { path: options.filePath }),
+        requests: 2,
+      };
+    },
+  );
   const repository: GitOpsRepository = {
+    prepareChange,
     openPromotionPullRequest,
     getPullRequestState,
   };
@@ -336,6 +366,8 @@ describe.each(databases.eachSupportedId())(
         prodGate?: { type: string; canaryAnalysis: boolean };
         /** When the reconciler runs; by default long after every request, so it may take any over. */
         reconcilerNow?: () => Date;
+        /** `promotions.claimDuration` in milliseconds. */
+        claimMs?: number;
       } = {},
     ) {
       knex = await databases.init(databaseId);
@@ -345,8 +377,11 @@ describe.each(databases.eachSupportedId())(
       const ladder = fakeLadderService(options.story ?? healthyLadder);
       const github = fakeRepository();
       const logger = mockServices.logger.mock();
-      const service = createPromotionService({
-        config: ladderConfig(options.prodGate),
+      const serviceOptions = {
+        config: {
+          ...ladderConfig(options.prodGate),
+          ...(options.claimMs ? { promotionClaimMs: options.claimMs } : {}),
+        },
         gitOps: GITOPS,
         ladderService: ladder,
         store,
@@ -354,12 +389,17 @@ describe.each(databases.eachSupportedId())(
         catalog: catalogServiceMock({ entities: [shop] }),
         auth: mockServices.auth(),
         logger,
-        entityUrl: entity =>
+        entityUrl: (entity: Entity) =>
           `http://localhost:3000/catalog/default/component/${entity.metadata.name}/environments`,
         now:
           options.reconcilerNow ??
           (() => new Date(Date.now() + 60 * 60 * 1000)),
-      });
+      };
+      // The service and the reconciler, as plugin.ts makes them; tests call both on one object.
+      const service = {
+        ...createPromotionService(serviceOptions),
+        ...createPromotionReconciler(serviceOptions),
+      };
       const requestAs = (
         requestedBy: string,
         overrides: Partial<PromotionRequest> = {},
@@ -731,15 +771,18 @@ describe.each(databases.eachSupportedId())(
         const stored = await service.get(promotion.id);
         expect(stored).toMatchObject({ state: 'pr-open', error: null });
         expect(github.pulls).toHaveLength(1);
-        // A lost race answers the promotion as it is, or refuses; it never fails the promotion.
+        // The approval holding the claim opens the pull request; a lost race answers the
+        // promotion as it is (still requested, being opened), or refuses; it never fails it.
         const answered = settled.flatMap(r =>
           r.status === 'fulfilled' ? [r.value.state] : [],
         );
         const refused = settled.flatMap(r =>
           r.status === 'rejected' ? [r.reason] : [],
         );
-        expect(answered.length).toBeGreaterThan(0);
-        expect(answered.every(state => state === 'pr-open')).toBe(true);
+        expect(answered).toContain('pr-open');
+        expect(
+          answered.every(state => state === 'pr-open' || state === 'requested'),
+        ).toBe(true);
         expect(refused.every(error => error instanceof ConflictError)).toBe(
           true,
         );
@@ -966,23 +1009,46 @@ describe.each(databases.eachSupportedId())(
         expect(await service.reconcile()).toEqual({ advanced: 0, failed: 0 });
       });
 
-      it('leaves a promotion its request recorded moments ago to that request', async () => {
+      it('leaves a promotion to the request that holds its claim', async () => {
         const { service, github, store } = await setup({
           reconcilerNow: () => new Date(),
         });
         // As if a request had just recorded it and were still opening its pull request.
-        const { promotion } = await store.create({
-          entityRef: 'component:default/shop',
-          sourceEnvironment: 'dev',
-          targetEnvironment: 'staging',
-          digest: `sha256:${'3'.repeat(64)}`,
-          reason: 'In progress',
-          requestedBy: JANE,
-          verdicts: [],
-        });
+        const { promotion } = await store.create(
+          {
+            entityRef: 'component:default/shop',
+            sourceEnvironment: 'dev',
+            targetEnvironment: 'staging',
+            digest: `sha256:${'3'.repeat(64)}`,
+            reason: 'In progress',
+            requestedBy: JANE,
+            verdicts: [],
+          },
+          { owner: 'a-request-on-another-replica', durationMs: 60_000 },
+        );
         expect(await service.reconcile()).toEqual({ advanced: 0, failed: 0 });
         expect(github.writes()).toEqual([]);
         expect((await service.get(promotion.id))!.state).toBe('requested');
+      });
+
+      it('resumes a promotion once the claim of a worker that died has expired', async () => {
+        const { service, github, store } = await setup();
+        const { promotion } = await store.create(
+          {
+            entityRef: 'component:default/shop',
+            sourceEnvironment: 'dev',
+            targetEnvironment: 'staging',
+            digest: V3,
+            reason: 'Release 1.5 with the new basket',
+            requestedBy: JANE,
+            verdicts: [],
+          },
+          { owner: 'a-replica-that-was-killed', durationMs: 1 },
+        );
+        await new Promise(resolve => setTimeout(resolve, 20));
+        expect(await service.reconcile()).toEqual({ advanced: 1, failed: 0 });
+        expect(github.writes()).toHaveLength(1);
+        expect((await service.get(promotion.id))!.state).toBe('pr-open');
       });
 
       it('picks up a promotion a crashed backend left requested (backend restarted mid-promotion)', async () => {
@@ -1033,7 +1099,7 @@ describe.each(databases.eachSupportedId())(
         expect(github.pulls).toHaveLength(1);
       });
 
-      it('does not fail a promotion whose pull request a concurrent reconciler pass recorded first', async () => {
+      it('a pass while the request opens the pull request leaves the promotion to the request', async () => {
         const { requestAs, service, github } = await setup();
         // While the request is opening its pull request, the scheduled pass runs.
         let pass: Promise<{ advanced: number; failed: number }> | undefined;
@@ -1041,7 +1107,7 @@ describe.each(databases.eachSupportedId())(
 
         const response = await requestAs(JANE);
 
-        expect(await pass).toEqual({ advanced: 1, failed: 0 });
+        expect(await pass).toEqual({ advanced: 0, failed: 0 });
         expect(response.promotion).toMatchObject({
           state: 'pr-open',
           error: null,
@@ -1052,30 +1118,25 @@ describe.each(databases.eachSupportedId())(
           error: null,
         });
         expect(github.pulls).toHaveLength(1);
+        expect(github.writes()).toHaveLength(1);
       });
     });
 
-    it('does not fail a promotion when its own GitHub call fails after a concurrent pass opened the pull request', async () => {
-      const { requestAs, service, github } = await setup();
+    it('a request that outlives its claim duration keeps the claim (it renews it), so a pass meanwhile still leaves it alone', async () => {
+      const { requestAs, service, github } = await setup({ claimMs: 60 });
       let pass: Promise<{ advanced: number; failed: number }> | undefined;
-      github.interleave(
-        () => (pass = service.reconcile()),
-        new ConflictError(
-          'GitHub reported a conflict while committing apps/shop/overlays/staging/kustomization.yaml in acme/gitops on github.com (409); the branch changed meanwhile, try again',
-        ),
-      );
+      github.interleave(async () => {
+        // Five claim durations: without renewal, the claim would have expired.
+        await new Promise(resolve => setTimeout(resolve, 300));
+        pass = service.reconcile();
+        await pass;
+      });
 
       const response = await requestAs(JANE);
 
-      expect(await pass).toEqual({ advanced: 1, failed: 0 });
-      expect(response.promotion).toMatchObject({
-        state: 'pr-open',
-        error: null,
-      });
-      expect(await service.get(response.promotion.id)).toMatchObject({
-        state: 'pr-open',
-        error: null,
-      });
+      expect(await pass).toEqual({ advanced: 0, failed: 0 });
+      expect(response.promotion).toMatchObject({ state: 'pr-open' });
+      expect(github.writes()).toHaveLength(1);
       expect(github.pulls).toHaveLength(1);
     });
 

@@ -32,6 +32,4 @@ export interface PromotionService {
   approve(input: { id: string; approver: string }): Promise<Promotion>;
   get(id: string): Promise<Promotion | undefined>;
   listForEntity(entityRef: string): Promise<Promotion[]>;
-  /** One pass of the reconciler over every promotion in flight. */
-  reconcile(): Promise<{ advanced: number; failed: number }>;
 }

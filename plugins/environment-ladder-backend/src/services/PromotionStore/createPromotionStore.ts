@@ -18,7 +18,12 @@ import {
 } from '@environment-ladder/plugin-environment-ladder-common';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { NewPromotion, PromotionPatch, PromotionStore } from './types';
+import type {
+  NewPromotion,
+  PromotionClaim,
+  PromotionPatch,
+  PromotionStore,
+} from './types';
 
 const PROMOTIONS = 'environment_ladder_promotions';
 const EVENTS = 'environment_ladder_promotion_events';
@@ -60,6 +65,8 @@ type PromotionRow = {
   idempotency_key: string | null;
   in_flight_key: string | null;
   error: string | null;
+  claimed_by: string | null;
+  claim_expires_at: number | string | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 };
@@ -141,7 +148,10 @@ export async function createPromotionStore(options: {
     return (await load([row]))[0];
   }
 
-  async function insert(input: NewPromotion): Promise<Promotion> {
+  async function insert(
+    input: NewPromotion,
+    claim: PromotionClaim | undefined,
+  ): Promise<Promotion> {
     const at = now();
     const id = randomUUID();
     await db.transaction(async tx => {
@@ -162,6 +172,8 @@ export async function createPromotionStore(options: {
         idempotency_key: input.idempotencyKey ?? null,
         in_flight_key: inFlightKey(input.entityRef, input.targetEnvironment),
         error: null,
+        claimed_by: claim?.owner ?? null,
+        claim_expires_at: claim ? at.getTime() + claim.durationMs : null,
         created_at: at,
         updated_at: at,
       });
@@ -176,7 +188,7 @@ export async function createPromotionStore(options: {
   }
 
   return withUnreachableDatabase({
-    async create(input) {
+    async create(input, claim) {
       if (input.idempotencyKey !== undefined) {
         if (
           typeof input.idempotencyKey !== 'string' ||
@@ -192,7 +204,7 @@ export async function createPromotionStore(options: {
         const existing = await findByKey(input);
         if (existing) return { promotion: existing, created: false };
         try {
-          return { promotion: await insert(input), created: true };
+          return { promotion: await insert(input, claim), created: true };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
         }
@@ -219,6 +231,39 @@ export async function createPromotionStore(options: {
           );
         }
       }
+    },
+
+    async claim(id, claim) {
+      checkClaim(claim);
+      const at = now().getTime();
+      const taken = await db(PROMOTIONS)
+        .where({ id })
+        .whereNotNull('in_flight_key')
+        .andWhere(free =>
+          free
+            .whereNull('claimed_by')
+            .orWhere('claimed_by', claim.owner)
+            .orWhere('claim_expires_at', '<', at),
+        )
+        .update({
+          claimed_by: claim.owner,
+          claim_expires_at: at + claim.durationMs,
+        });
+      return taken === 1;
+    },
+
+    async renewClaim(id, claim) {
+      checkClaim(claim);
+      const renewed = await db(PROMOTIONS)
+        .where({ id, claimed_by: claim.owner })
+        .update({ claim_expires_at: now().getTime() + claim.durationMs });
+      return renewed === 1;
+    },
+
+    async releaseClaim(id, owner) {
+      await db(PROMOTIONS)
+        .where({ id, claimed_by: owner })
+        .update({ claimed_by: null, claim_expires_at: null });
     },
 
     async get(id) {
@@ -273,6 +318,10 @@ export async function createPromotionStore(options: {
           in_flight_key: isPromotionInFlight(state)
             ? inFlightKey(row.entity_ref, row.target_environment)
             : null,
+          // A finished promotion is nobody's to advance.
+          ...(isPromotionInFlight(state)
+            ? {}
+            : { claimed_by: null, claim_expires_at: null }),
           ...patchColumns(patch),
         };
         // Compare-and-set on the state: a concurrent transition makes this one fail.
@@ -306,7 +355,9 @@ export async function createPromotionStore(options: {
           .where({ id, state: 'requested' })
           .update({ approvals: JSON.stringify(approvals), updated_at: at });
         if (updated !== 1) {
-          throw new ConflictError(`Promotion ${id} changed while approving it; try again`);
+          throw new ConflictError(
+            `Promotion ${id} changed while approving it; try again`,
+          );
         }
         await tx(EVENTS).insert({
           promotion_id: id,
@@ -378,7 +429,11 @@ function withUnreachableDatabase(store: PromotionStore): PromotionStore {
       try {
         return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
       } catch (error) {
-        const { code, name: errorName, message } = (error ?? {}) as {
+        const {
+          code,
+          name: errorName,
+          message,
+        } = (error ?? {}) as {
           code?: unknown;
           name?: unknown;
           message?: unknown;
@@ -399,6 +454,19 @@ function withUnreachableDatabase(store: PromotionStore): PromotionStore {
     };
   }
   return guarded as unknown as PromotionStore;
+}
+
+function checkClaim(claim: PromotionClaim) {
+  if (
+    typeof claim?.owner !== 'string' ||
+    claim.owner.length === 0 ||
+    claim.owner.length > 64 ||
+    !(claim.durationMs > 0)
+  ) {
+    throw new InputError(
+      'A claim needs an owner of 1-64 characters and a duration',
+    );
+  }
 }
 
 function inFlightKey(entityRef: string, targetEnvironment: string): string {

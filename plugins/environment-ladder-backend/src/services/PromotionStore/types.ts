@@ -19,6 +19,14 @@ export interface NewPromotion {
   idempotencyKey?: string;
 }
 
+/** A worker's hold on one promotion: nobody else advances it until it expires. */
+export interface PromotionClaim {
+  /** Unique per worker and attempt (e.g. a UUID). */
+  owner: string;
+  /** How long the claim lasts unless renewed. */
+  durationMs: number;
+}
+
 /** Fields a transition may change along with the state. */
 export interface PromotionPatch {
   error?: string | null;
@@ -36,7 +44,19 @@ export interface PromotionStore {
    */
   create(
     input: NewPromotion,
+    /** Held on the new promotion from the moment it exists (not on one found by key). */
+    claim?: PromotionClaim,
   ): Promise<{ promotion: Promotion; created: boolean }>;
+  /**
+   * Takes the claim on an in-flight promotion when nobody holds it, its claim expired, or
+   * `claim.owner` holds it already (then it is renewed). One compare-and-set UPDATE:
+   * of any number of concurrent callers, on any replica, at most one gets true.
+   */
+  claim(id: string, claim: PromotionClaim): Promise<boolean>;
+  /** Extends a claim `claim.owner` still holds; false when it was lost (expired and taken). */
+  renewClaim(id: string, claim: PromotionClaim): Promise<boolean>;
+  /** Gives the claim up, when `owner` holds it. */
+  releaseClaim(id: string, owner: string): Promise<void>;
   get(id: string): Promise<Promotion | undefined>;
   /** The entity's promotions, newest first. */
   listForEntity(entityRef: string): Promise<Promotion[]>;

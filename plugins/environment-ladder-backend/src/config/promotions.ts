@@ -1,0 +1,38 @@
+import type { Config } from '@backstage/config';
+import { readPositiveDuration } from './readers';
+
+/** How promotions are followed, from `environmentLadder.promotions`. */
+export interface PromotionsConfig {
+  /**
+   * How long a worker's claim on a promotion lasts unless renewed (it is renewed while
+   * the worker works): after a crash, another replica resumes the promotion this long after.
+   */
+  promotionClaimMs: number;
+  /** How often the reconciler passes over the promotions in flight. */
+  reconcileEveryMs: number;
+}
+
+/** Long enough to ride out a stalled renewal; short enough to resume a crashed replica's work soon. */
+const DEFAULT_CLAIM_MS = 30_000;
+const DEFAULT_RECONCILE_EVERY_MS = 30_000;
+
+/** Reads `environmentLadder.promotions`; every key is optional. */
+export function readPromotionsConfig(
+  ladder: Config,
+  root: string,
+): PromotionsConfig {
+  return {
+    promotionClaimMs: readPositiveDuration(
+      ladder,
+      'promotions.claimDuration',
+      `${root}.promotions.claimDuration`,
+      DEFAULT_CLAIM_MS,
+    ),
+    reconcileEveryMs: readPositiveDuration(
+      ladder,
+      'promotions.reconcileEvery',
+      `${root}.promotions.reconcileEvery`,
+      DEFAULT_RECONCILE_EVERY_MS,
+    ),
+  };
+}

@@ -1,0 +1,52 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { configError, readingKey } from './configError';
+
+/** A required string at `parent.key`. */
+export function readString(
+  config: Config,
+  key: string,
+  parent: string,
+): string {
+  return readingKey(`${parent}.${key}`, () => config.getString(key));
+}
+
+/** An optional list of non-empty strings at `parent.key`; empty when absent. */
+export function readStringList(
+  config: Config,
+  key: string,
+  parent: string,
+): string[] {
+  return readingKey(`${parent}.${key}`, () => {
+    const list = config.getOptionalStringArray(key) ?? [];
+    list.forEach((value, index) => {
+      if (value.trim() === '') {
+        throw new Error(`entry ${index} is empty`);
+      }
+    });
+    return list;
+  });
+}
+
+/** A duration given as `{ seconds: 5 }` or `'5s'`, longer than zero; `fallback` when absent. */
+export function readPositiveDuration(
+  config: Config,
+  key: string,
+  path: string,
+  fallback: number,
+): number {
+  if (!config.has(key)) {
+    return fallback;
+  }
+  const milliseconds = readingKey(path, () =>
+    durationToMilliseconds(
+      typeof config.getOptional(key) === 'string'
+        ? readDurationFromConfig(config, { key })
+        : readDurationFromConfig(config.getConfig(key)),
+    ),
+  );
+  if (!(milliseconds > 0)) {
+    throw configError(path, 'must be longer than zero');
+  }
+  return milliseconds;
+}
