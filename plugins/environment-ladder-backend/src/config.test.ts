@@ -34,6 +34,7 @@ describe('readLadderConfig', () => {
       cacheFreshnessMs: 10000,
       promotionClaimMs: 30000,
       reconcileEveryMs: 30000,
+      reconcileTimeoutMs: 300000,
       serviceContainer: undefined,
       rungs: [
         {

@@ -78,6 +78,8 @@ export interface LadderConfig {
   promotionClaimMs: number;
   /** How often the reconciler passes over the promotions in flight. */
   reconcileEveryMs: number;
+  /** How long one reconciler pass may take (and hold the scheduler's lock). */
+  reconcileTimeoutMs: number;
 }
 
 const DEFAULT_CLUSTER_TIMEOUT_MS = 5000;

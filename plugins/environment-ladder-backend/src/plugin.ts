@@ -129,7 +129,7 @@ export const environmentLadderPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: 'environment-ladder-reconcile-promotions',
           frequency: { milliseconds: ladderConfig.reconcileEveryMs },
-          timeout: { minutes: 5 },
+          timeout: { milliseconds: ladderConfig.reconcileTimeoutMs },
           fn: async () => {
             const { advanced, failed } = await reconciler.reconcile();
             if (advanced || failed) {

@@ -10,11 +10,17 @@ export interface PromotionsConfig {
   promotionClaimMs: number;
   /** How often the reconciler passes over the promotions in flight. */
   reconcileEveryMs: number;
+  /**
+   * How long one pass may take; also how long a pass of a replica that died holds the
+   * scheduler's lock (one replica at a time runs it) before another replica may run it.
+   */
+  reconcileTimeoutMs: number;
 }
 
 /** Long enough to ride out a stalled renewal; short enough to resume a crashed replica's work soon. */
 const DEFAULT_CLAIM_MS = 30_000;
 const DEFAULT_RECONCILE_EVERY_MS = 30_000;
+const DEFAULT_RECONCILE_TIMEOUT_MS = 5 * 60_000;
 
 /** Reads `environmentLadder.promotions`; every key is optional. */
 export function readPromotionsConfig(
@@ -33,6 +39,12 @@ export function readPromotionsConfig(
       'promotions.reconcileEvery',
       `${root}.promotions.reconcileEvery`,
       DEFAULT_RECONCILE_EVERY_MS,
+    ),
+    reconcileTimeoutMs: readPositiveDuration(
+      ladder,
+      'promotions.reconcileTimeout',
+      `${root}.promotions.reconcileTimeout`,
+      DEFAULT_RECONCILE_TIMEOUT_MS,
     ),
   };
 }

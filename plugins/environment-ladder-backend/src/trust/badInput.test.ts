@@ -201,18 +201,21 @@ const CHECKOUT_COPIES = {
   'checkout-not-a-repository': {
     [REPOSITORY]: 'ftp://example.com/acme/gitops',
   },
-  'checkout-missing-yaml-path': {
-    [PATH_TEMPLATE]:
-      'apps/checkout/overlays/{{environment}}/kustomization.yaml',
-    [YAML_PATH]: 'image.digest',
-  },
   'checkout-twin': {},
 };
+
+/** checkout itself, in another namespace, with a YAML path its kustomization does not have. */
+const MISSING_YAML_PATH = (() => {
+  const entity = service('checkout', { [YAML_PATH]: 'image.digest' });
+  entity.metadata.namespace = 'missing-yaml-path';
+  return entity;
+})();
 
 const ENTITIES = [
   ...Object.entries(CHECKOUT_COPIES).map(([name, annotations]) =>
     service(name, annotations, 'checkout'),
   ),
+  MISSING_YAML_PATH,
   service(
     'bad-selector-chars',
     { 'backstage.io/kubernetes-label-selector': 'app=checkout;rm -rf /' },
@@ -251,7 +254,15 @@ beforeAll(async () => {
     prodObjects: PROD_OBJECTS,
     hostileAnswers: HOSTILE_ANSWERS,
   });
-  api = await world.startBackend({ clusterTimeoutMs: 5000 });
+  api = await world.startBackend({
+    clusterTimeoutMs: 5000,
+    // Overrides allowed, so that each annotation below meets its own check.
+    gitopsAnnotationOverrides: {
+      repositories: [world.faults.repositoryUrl('acme/gitops')],
+      paths: ['apps/{{name}}/overlays/{{environment}}/*.yaml'],
+      yamlPaths: ['image.digest'],
+    },
+  });
 });
 
 afterAll(async () => {
@@ -708,32 +719,32 @@ describe('entity annotations', () => {
     [
       'a gitops-path-template climbing out with ../../',
       'checkout-traversal',
-      /^Invalid config value at 'annotation environment-ladder\.io\/gitops-path-template': .*\.\. segment/,
+      /^Rule gitops-path-template: the annotation environment-ladder\.io\/gitops-path-template: .*\.\. segment/,
     ],
     [
       'an absolute gitops-path-template',
       'checkout-absolute',
-      /^Invalid config value at 'annotation environment-ladder\.io\/gitops-path-template': .*absolute/,
+      /^Rule gitops-path-template: the annotation environment-ladder\.io\/gitops-path-template: .*absolute/,
     ],
     [
       'a gitops-path-template with .. after a placeholder',
       'checkout-inner-traversal',
-      /^Invalid config value at 'annotation environment-ladder\.io\/gitops-path-template': .*\.\. segment/,
+      /^Rule gitops-path-template: the annotation environment-ladder\.io\/gitops-path-template: .*\.\. segment/,
     ],
     [
       'a gitops-path-template with an unknown placeholder',
       'checkout-unknown-placeholder',
-      /^Invalid config value at 'annotation environment-ladder\.io\/gitops-path-template': .*unknown placeholder \{\{team\}\}/,
+      /^Rule gitops-path-template: the annotation environment-ladder\.io\/gitops-path-template: .*unknown placeholder \{\{team\}\}/,
     ],
     [
       'a gitops-repository on a host with no integration',
       'checkout-no-integration',
-      /^Invalid config value at 'annotation environment-ladder\.io\/gitops-repository': No GitHub integration for host gitlab\.example\.com/,
+      /^Rule gitops-repository-allowed: the annotation environment-ladder\.io\/gitops-repository: No GitHub integration for host gitlab\.example\.com/,
     ],
     [
       'a gitops-repository that is not a repository URL',
       'checkout-not-a-repository',
-      /^Invalid config value at 'annotation environment-ladder\.io\/gitops-repository': .*must be a repository URL/,
+      /^Rule gitops-repository-allowed: the annotation environment-ladder\.io\/gitops-repository: .*must be a repository URL/,
     ],
   ])('%s answers 400, naming it', (_case, name, message) =>
     tally.trial(() =>
@@ -745,37 +756,22 @@ describe('entity annotations', () => {
     ),
   );
 
-  it('a gitops-yaml-path the file does not have answers 400, before anything is written to GitHub', () =>
-    tally.trial(async () => {
-      const before = await world.state();
-      const response = await promote('checkout-missing-yaml-path');
-      expect(answer(response)).toMatchObject(
-        refusal(
-          400,
-          'InputError',
-          /^Cannot edit apps\/checkout\/overlays\/staging\/kustomization\.yaml on main: "image\.digest" does not exist: no key "image" in the top level$/,
-        ),
-      );
-      const after = await world.state();
-      // GitHub saw reads only.
-      expect(after.writes).toEqual(before.writes);
-      expect(after.branches).toEqual(before.branches);
-      expect(after.pulls).toEqual(before.pulls);
-      // Unlike every other refusal here, this one is recorded: the file must be read to
-      // know, and the service reads it only after recording (reading it before would
-      // cost every promotion two more GitHub calls). The ledger keeps a failed promotion
-      // that holds nothing in flight; GitHub was only read.
-      expect(
-        after.ledger.filter(row => !before.ledger.some(b => b.id === row.id)),
-      ).toEqual([
-        expect.objectContaining({
-          entity_ref: 'component:default/checkout-missing-yaml-path',
-          state: 'failed',
-          in_flight_key: null,
-          error: expect.stringMatching(/"image\.digest" does not exist/),
-        }),
-      ]);
-    }));
+  it('a gitops-yaml-path the file does not have answers 400, before anything is recorded or written to GitHub', () =>
+    tally.trial(() =>
+      nothingWritten(async () => {
+        const response = await api.post('/promotions', {
+          ...valid,
+          entityRef: 'component:missing-yaml-path/checkout',
+        });
+        expect(answer(response)).toMatchObject(
+          refusal(
+            400,
+            'InputError',
+            /^Cannot edit apps\/checkout\/overlays\/staging\/kustomization\.yaml on main: "image\.digest" does not exist: no key "image" in the top level$/,
+          ),
+        );
+      }),
+    ));
 
   const rung = (ladder: Ladder, name: string) =>
     ladder.rungs.find(candidate => candidate.name === name)!;

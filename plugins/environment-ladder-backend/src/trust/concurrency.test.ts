@@ -22,8 +22,8 @@ beforeAll(async () => {
   world = await startTrustWorld();
   api = await world.startBackend({
     clusterTimeoutMs: 10_000,
-    // As in production: a request's own promotion is not the reconciler's to take.
-    resumeAfter: '10m',
+    // Shorter than the held GitHub call below: the request must keep its claim by renewing it.
+    claimDuration: '300ms',
   });
 });
 
@@ -133,15 +133,10 @@ describe('concurrent promotion requests over HTTP', () => {
       await expectOnePromotionAndOnePullRequest();
     }));
 
-  // KNOWN BUG, kept as a failing test until it is fixed (then drop `.failing`): two
-  // workers advancing the same requested promotion share its deterministic branch, and
-  // the loser's cleanup deletes the branch of the pull request the winner recorded, which
-  // closes it. Here the request's commit reaches GitHub after a scheduled reconciler pass
-  // (every 30 s, on any instance) opened and recorded the pull request: the ledger says
-  // pr-open, GitHub says closed, and the next pass fails the promotion. It needs mutual
-  // exclusion per promotion (e.g. a claim with a lease in the ledger), which changes
-  // the behaviour two tests of createPromotionService.test.ts pin (a concurrent pass
-  // that records the pull request first); left to the service's owner.
+  // Two workers advancing the same requested promotion would share its deterministic
+  // branch, and the loser's cleanup would delete the branch of the winner's pull request.
+  // The worker holds a claim in the ledger and renews it while GitHub holds its call, so
+  // a pass, here well after the claim duration, leaves the promotion alone.
   it('a reconciler pass while the request is still opening the pull request: one pull request, left open and recorded', () =>
     tally.trial(async () => {
       world.faults.setFaults([
@@ -149,6 +144,8 @@ describe('concurrent promotion requests over HTTP', () => {
       ]);
       const pending = api.post('/promotions', valid);
       await world.faults.whenHeld();
+      // Three claim durations: a fixed grace would have run out by now.
+      await new Promise(resolve => setTimeout(resolve, 900));
 
       // The scheduled pass meets the promotion the request is working on.
       await api.reconcile();

@@ -180,7 +180,8 @@ describe('GitHub that fails during a promotion', () => {
     method,
     path: new RegExp(`${REPO.source}${path}$`),
   });
-  const LIST_PULLS = route('GET', '/pulls');
+  const READ_BASE = route('GET', '/git/ref/heads/main');
+  const READ_FILE = route('GET', '/contents/.+');
   const CREATE_BRANCH = route('POST', '/git/refs');
   const COMMIT = route('PUT', '/contents/.+');
   const OPEN_PULL = route('POST', '/pulls');
@@ -219,12 +220,6 @@ describe('GitHub that fails during a promotion', () => {
       { ...OPEN_PULL, answer: github(422, 'Validation Failed') },
       409,
       /^GitHub refused opening the pull request from environment-ladder\/checkout\/staging-867d848fca6f into main in acme\/gitops on 127\.0\.0\.1:\d+ \(422: Validation Failed\)$/,
-    ],
-    [
-      '401 on the first call (the token was revoked)',
-      { ...LIST_PULLS, answer: github(401, 'Bad credentials') },
-      403,
-      /^GitHub did not accept the configured credentials for 127\.0\.0\.1:\d+ while looking for an open pull request from environment-ladder\/checkout\/staging-867d848fca6f \(401: Bad credentials\)$/,
     ],
   ])(
     '%s: the promotion is failed, and GitHub keeps no branch and no pull request',
@@ -285,14 +280,6 @@ describe('GitHub that fails during a promotion', () => {
       /rate limit for 127\.0\.0\.1:\d+ was reached while opening the pull request .*; try again after 2030-01-01T00:00:00\.000Z/,
     ],
     [
-      '429 with retry-after on the first call',
-      {
-        ...LIST_PULLS,
-        answer: github(429, 'Too Many Requests', { 'retry-after': '30' }),
-      },
-      /rate limit for 127\.0\.0\.1:\d+ was reached while looking for an open pull request .*; try again in 30 seconds/,
-    ],
-    [
       'a connection reset on opening the pull request',
       { ...OPEN_PULL, answer: 'reset' },
       /Could not reach GitHub at 127\.0\.0\.1:\d+ while opening the pull request/,
@@ -338,6 +325,53 @@ describe('GitHub that fails during a promotion', () => {
         expect(after.pulls).toEqual([
           { number: 1, head: STAGING_BRANCH, state: 'open', merged: false },
         ]);
+      }),
+  );
+
+  it.each<[string, GitHubFaultRule, RegExp]>([
+    [
+      '401 on the first call (the token was revoked)',
+      { ...READ_BASE, answer: github(401, 'Bad credentials') },
+      /^The GitOps credentials are rejected: GitHub at 127\.0\.0\.1:\d+ did not accept them while reading the branch main \(401: Bad credentials\); the platform team has been told, try again later$/,
+    ],
+    [
+      '429 with retry-after on the first call',
+      {
+        ...READ_BASE,
+        answer: github(429, 'Too Many Requests', { 'retry-after': '30' }),
+      },
+      /rate limit for 127\.0\.0\.1:\d+ was reached while reading the branch main; try again in 30 seconds/,
+    ],
+    [
+      'a 503 on reading the file',
+      { ...READ_FILE, answer: github(503, 'Service Unavailable') },
+      /GitHub answered 503 while reading apps\/checkout\/overlays\/staging\/kustomization\.yaml on main .*; try again later/,
+    ],
+  ])(
+    '%s, before anything is recorded: 503, nothing recorded or written',
+    (_case, fault, message) =>
+      tally.trial(async () => {
+        world.faults.setFaults([fault]);
+        const before = await world.state();
+        const logsBefore = world.logs.length;
+        const response = await api.post('/promotions', valid);
+        expect(response.status).toBe(503);
+        expect(response.body.error).toEqual({
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(message),
+        });
+        expect(await world.state()).toEqual(before);
+        if (/credentials/.test(_case) || /401/.test(_case)) {
+          // The platform owner is told, at error level, without the token.
+          expect(
+            world.logs
+              .slice(logsBefore)
+              .filter(line => line.level === 'error')
+              .map(line => line.message),
+          ).toContain(
+            'GitHub rejected the GitOps credentials: check integrations.github (token or App installation)',
+          );
+        }
       }),
   );
 
@@ -463,12 +497,13 @@ describe('a backend stopped mid-promotion', () => {
     tally.trial(async () => {
       const first = await world.startBackend({
         clusterTimeoutMs: CLUSTER_TIMEOUT_MS,
+        claimDuration: '1s',
       });
       // GitHub stops answering the first backend right after it recorded the promotion.
       world.faults.setFaults([
         {
-          method: 'GET',
-          path: /^\/repos\/acme\/gitops\/pulls$/,
+          method: 'POST',
+          path: /^\/repos\/acme\/gitops\/git\/refs$/,
           answer: 'hold',
           times: 1,
         },
@@ -497,10 +532,12 @@ describe('a backend stopped mid-promotion', () => {
       ]);
       expect(between.branches).toEqual(['main']);
 
-      // A new backend (a restart) on the same database: its reconciler opens the pull request.
+      // A new backend (a restart) on the same database: its reconciler opens the pull
+      // request, once the stopped backend's claim has expired (it may not have given it up).
       const second = await world.startBackend({
         clusterTimeoutMs: CLUSTER_TIMEOUT_MS,
       });
+      await new Promise(resolve => setTimeout(resolve, 1200));
       await second.reconcile();
       const after = await world.state();
       expect(after.ledger).toEqual([

@@ -238,7 +238,11 @@ describe('no secret in any answer, log line or error', () => {
       await api.reconcile();
     }));
 
-  const left = { status: 201, body: { promotion: { state: 'requested' } } };
+  // The file is read before the promotion is recorded: GitHub failing then records nothing.
+  const left = {
+    status: 503,
+    body: { error: { name: 'ServiceUnavailableError' } },
+  };
   it.each<
     [
       string,
@@ -256,10 +260,13 @@ describe('no secret in any answer, log line or error', () => {
       },
       // GitHub's words are kept, its copy of the credentials is not.
       {
-        status: 403,
+        status: 503,
         body: {
           error: {
-            message: expect.stringMatching(/\(401: Bad credentials: \*\*\*\)$/),
+            name: 'ServiceUnavailableError',
+            message: expect.stringMatching(
+              /^The GitOps credentials are rejected: .*\(401: Bad credentials: \*\*\*\)/,
+            ),
           },
         },
       },
@@ -288,7 +295,10 @@ describe('no secret in any answer, log line or error', () => {
   ])('%s', (_case, answer, expected) =>
     scenario(async () => {
       await world.reset();
-      world.faults.setFaults([{ method: 'GET', path: /\/pulls$/, answer }]);
+      // The first GitHub call of a promotion: the base branch, read before recording.
+      world.faults.setFaults([
+        { method: 'GET', path: /\/git\/ref\/heads\//, answer },
+      ]);
       const response = await api.post('/promotions', valid);
       expect({ status: response.status, body: response.body }).toMatchObject(
         expected,

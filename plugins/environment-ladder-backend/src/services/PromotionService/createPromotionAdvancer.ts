@@ -68,6 +68,16 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
     );
   }
 
+  /** The one file a promotion of `entity` to `targetEnvironment` may change; refusals name their rule. */
+  function resolveTarget(entity: Entity, targetEnvironment: string) {
+    return resolvePromotionTarget({
+      base: options.gitOps,
+      entity,
+      targetEnvironment,
+      checkRepository: url => repository.checkRepository?.(url),
+    });
+  }
+
   /** The file to change and the edit, from the entity, the platform's rules and the live ladder. */
   function planChange(input: {
     entity: Entity;
@@ -76,12 +86,7 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
     digest: string;
   }) {
     const { entity, sourceRung, targetEnvironment, digest } = input;
-    const { gitOps, filePath } = resolvePromotionTarget({
-      base: options.gitOps,
-      entity,
-      targetEnvironment,
-      checkRepository: url => repository.checkRepository?.(url),
-    });
+    const { gitOps, filePath } = resolveTarget(entity, targetEnvironment);
     const specImage = sourceRung?.workloads.flatMap(w => w.specImages)[0];
     let edit: ImageDigestEdit;
     if (gitOps.format === 'yamlPath') {
@@ -302,6 +307,7 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
   return {
     gateOf,
     needsApproval,
+    resolveTarget,
     planChange,
     prepareChange,
     openPullRequest,

@@ -31,6 +31,11 @@ export function createPromotionService(
   return {
     async request({ request, entity, requestedBy }) {
       const entityRef = stringifyEntityRef(entity);
+      // Which file the promotion would change depends on the entity and the rung only:
+      // a redirect is refused first, whatever the clusters say.
+      if (config.rungs.some(rung => rung.name === request.targetEnvironment)) {
+        advancer.resolveTarget(entity, request.targetEnvironment);
+      }
       // The rules look at the live ladder, never at a cache.
       const [ladder, promotions] = await Promise.all([
         ladderService.getLadder(entity, { fresh: true }),
@@ -102,6 +107,16 @@ export function createPromotionService(
           },
         };
         return response;
+      }
+
+      // A retry is answered from the ledger, without reading GitHub again.
+      const recordedBefore = await store.findByIdempotencyKey({
+        idempotencyKey: request.idempotencyKey,
+        entityRef,
+        targetEnvironment: request.targetEnvironment,
+      });
+      if (recordedBefore) {
+        return { promotion: recordedBefore, created: false };
       }
 
       // Plan, and read and change the file, before recording: a change that cannot be

@@ -131,7 +131,12 @@ export async function createPromotionStore(options: {
   }
 
   /** The existing promotion for an idempotency key, checked to be for the same request. */
-  async function findByKey(input: NewPromotion) {
+  async function findByKey(
+    input: Pick<
+      NewPromotion,
+      'idempotencyKey' | 'entityRef' | 'targetEnvironment'
+    >,
+  ) {
     if (!input.idempotencyKey) return undefined;
     const row = (await db<PromotionRow>(PROMOTIONS)
       .where({ idempotency_key: input.idempotencyKey })
@@ -265,6 +270,8 @@ export async function createPromotionStore(options: {
         .where({ id, claimed_by: owner })
         .update({ claimed_by: null, claim_expires_at: null });
     },
+
+    findByIdempotencyKey: input => findByKey(input),
 
     async get(id) {
       const row = await getRow(id);

@@ -57,6 +57,16 @@ export interface PromotionStore {
   renewClaim(id: string, claim: PromotionClaim): Promise<boolean>;
   /** Gives the claim up, when `owner` holds it. */
   releaseClaim(id: string, owner: string): Promise<void>;
+  /**
+   * The promotion recorded under `idempotencyKey`, if any. Throws ConflictError when the
+   * key was used for another entity or target.
+   */
+  findByIdempotencyKey(
+    input: Pick<
+      NewPromotion,
+      'idempotencyKey' | 'entityRef' | 'targetEnvironment'
+    >,
+  ): Promise<Promotion | undefined>;
   get(id: string): Promise<Promotion | undefined>;
   /** The entity's promotions, newest first. */
   listForEntity(entityRef: string): Promise<Promotion[]>;

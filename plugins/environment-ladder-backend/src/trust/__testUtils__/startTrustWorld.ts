@@ -272,10 +272,17 @@ export interface TrustBackendOptions {
   /** `environmentLadder.cache.freshness`. Default 100 ms. */
   cacheFreshness?: string;
   /**
-   * `environmentLadder.promotions.resumeAfter`. Default 1 ms: the tests call the
-   * reconciler only once a request is over, and expect it to take over at once.
+   * `environmentLadder.promotions.claimDuration`; the production default (30 s) when
+   * absent. A request gives its claim up when it ends, so a reconciler pass after it
+   * takes the promotion over at once.
    */
-  resumeAfter?: string;
+  claimDuration?: string;
+  /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
+  gitopsAnnotationOverrides?: {
+    repositories?: string[];
+    paths?: string[];
+    yamlPaths?: string[];
+  };
 }
 
 /**
@@ -373,13 +380,18 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
           milliseconds: backendOptions.clusterTimeoutMs ?? 2000,
         },
         cache: { freshness: backendOptions.cacheFreshness ?? '100ms' },
-        promotions: { resumeAfter: backendOptions.resumeAfter ?? '1ms' },
+        ...(backendOptions.claimDuration
+          ? { promotions: { claimDuration: backendOptions.claimDuration } }
+          : {}),
         gitops: {
           repository: faults.repositoryUrl('acme/gitops'),
           baseBranch: 'main',
           pathTemplate:
             'apps/{{name}}/overlays/{{environment}}/kustomization.yaml',
           format: 'kustomize',
+          ...(backendOptions.gitopsAnnotationOverrides
+            ? { annotationOverrides: backendOptions.gitopsAnnotationOverrides }
+            : {}),
         },
         rungs: [
           { name: 'local', title: 'Local', gate: { type: 'auto-merge' } },
@@ -618,6 +630,8 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
   }
 
   return {
+    /** The catalog of backends started from now on; a test may add entities before starting one. */
+    entities,
     fixtures,
     github,
     faults,

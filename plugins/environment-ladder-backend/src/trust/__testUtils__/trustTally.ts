@@ -4,7 +4,9 @@ export type TrustCategory =
   | 'faults'
   | 'concurrency'
   | 'leaks'
-  | 'permissions';
+  | 'permissions'
+  | 'redirects'
+  | 'replicas';
 
 /**
  * Counts the cases of one category as they run and prints
