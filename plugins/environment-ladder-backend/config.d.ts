@@ -26,11 +26,20 @@ export interface Config {
     /** How promotions are followed. */
     promotions?: {
       /**
-       * How long a requested promotion is left to the request that recorded
-       * it before the reconciler takes it over (after an interruption or a
-       * GitHub failure). Default 60 seconds.
+       * How long a worker's claim on a promotion lasts unless renewed. The worker that
+       * advances a promotion (a request, an approval, a reconciler pass, on any replica)
+       * holds a claim in the ledger and renews it while it works, so nobody else touches
+       * the promotion meanwhile; after a crash, another replica resumes it this long
+       * after. Default 30 seconds.
        */
-      resumeAfter?: HumanDuration | string;
+      claimDuration?: HumanDuration | string;
+      /** How often the reconciler follows the promotions in flight. Default 30 seconds. */
+      reconcileEvery?: HumanDuration | string;
+      /**
+       * How long one reconciler pass may take; a pass of a replica that died holds the
+       * scheduler's lock this long. Default 5 minutes.
+       */
+      reconcileTimeout?: HumanDuration | string;
     };
     /** Where services' digests live in Git, and how a promotion changes one. */
     gitops?: {
@@ -41,7 +50,8 @@ export interface Config {
       /**
        * File of a service's digest in a rung, with `{{name}}`, `{{environment}}`
        * and `{{namespace}}`, e.g. `apps/{{name}}/overlays/{{environment}}/kustomization.yaml`.
-       * Overridable per entity by the annotation `environment-ladder.io/gitops-path-template`.
+       * Must use `{{name}}` and `{{environment}}`, so that each service and each rung has
+       * its own file. Entities may override it only as `annotationOverrides` allows.
        */
       pathTemplate: string;
       /** `kustomize` (`images[].digest`) or `yamlPath` (e.g. Helm values). Default kustomize. */
@@ -52,6 +62,24 @@ export interface Config {
       labels?: string[];
       /** GitHub users asked to review promotion pull requests. */
       reviewers?: string[];
+      /**
+       * What entity annotations may override. Absent (the default): a promotion of an
+       * entity carrying `environment-ladder.io/gitops-repository`, `-path-template` or
+       * `-yaml-path` is refused, since whoever owns a catalog-info.yaml writes them.
+       */
+      annotationOverrides?: {
+        /** Repositories `environment-ladder.io/gitops-repository` may name. */
+        repositories?: string[];
+        /**
+         * Globs the path an `environment-ladder.io/gitops-path-template` renders must
+         * match, each using `{{name}}` and `{{environment}}` (e.g.
+         * `apps/{{name}}/overlays/{{environment}}/*.yaml`): `*` stays in one path segment,
+         * `**` spans segments, neither matches a hidden (dot) file or folder.
+         */
+        paths?: string[];
+        /** YAML paths `environment-ladder.io/gitops-yaml-path` may name; may use `{{name}}`. */
+        yamlPaths?: string[];
+      };
     };
     /** The rungs in order, lowest first (e.g. local, dev, preview, staging, prod). */
     rungs: Array<{

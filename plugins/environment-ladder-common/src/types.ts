@@ -162,7 +162,9 @@ export interface LadderViolation {
     | 'scale-mismatch'
     | 'endpoint-mismatch'
     | 'preview-outlived-pr'
-    | 'preview-uses-production-values';
+    | 'preview-uses-production-values'
+    /** What a rung's clusters served was cut to a size a view can take (see capLadderSizes). */
+    | 'object-too-large';
   severity: 'error' | 'warning';
   /** The rung the violation is about. */
   rung: string;

@@ -956,10 +956,14 @@ describe('hostile Kubernetes answers (prod)', () => {
         expect(prod).toMatchObject({ error: null, digest: null, digests: [] });
         expect(prod.violations.map(violation => violation.rule)).toEqual([
           'tag-not-digest',
+          'object-too-large',
         ]);
-        // The domain echoes the image name as the cluster gave it (it does not cap
-        // strings), but the answer stays proportionate: a few copies, not one per rule.
-        expect(response.text.length).toBeLessThan(5 * HUGE.length);
+        // Strings are cut at 2048 characters, and the rung says so: the answer is a few
+        // kilobytes, where the megabyte image name used to make it three megabytes.
+        expect(prod.violations[1].message).toMatch(
+          /^What Prod's clusters served was too large to show whole: \d+ values? longer than 2048 characters \(the longest 1000\d{3}\) shortened\.$/,
+        );
+        expect(response.text.length).toBeLessThan(100_000);
       }),
     ));
 });

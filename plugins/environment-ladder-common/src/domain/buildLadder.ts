@@ -1,3 +1,4 @@
+import { capLadderSizes } from './capLadderSizes';
 import { emptyRungObjects } from './emptyRungObjects';
 import type {
   DeclaredRungValues,
@@ -124,10 +125,12 @@ export function buildLadder(input: {
     }
     rungs.push(built);
   }
+  // Cluster objects are untrusted input: no rung is larger than a view needs.
+  const capped = rungs.map(capLadderSizes);
   return {
     entityRef: input.entityRef,
-    rungs,
-    violations: rungs.flatMap(r => r.violations),
+    rungs: capped,
+    violations: capped.flatMap(r => r.violations),
     generatedAt: input.now.toISOString(),
   };
 }
@@ -207,7 +210,6 @@ function describePreview(preview: PreviewEnvironment): string {
   if (preview.namespace) return `namespace ${preview.namespace}`;
   return `Application ${preview.applicationName ?? '?'}`;
 }
-
 
 function buildRung(
   rung: {
