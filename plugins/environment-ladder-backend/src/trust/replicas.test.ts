@@ -13,7 +13,13 @@ import { trustTally } from './__testUtils__/trustTally';
  */
 jest.setTimeout(300_000);
 
-const unavailable = replicasUnavailable();
+// Two backend processes need about 2 minutes to start and a machine that is not saturated:
+// under heavy load their cluster reads time out. Opt-in until that is fixed (see the report).
+const unavailable =
+  replicasUnavailable() ??
+  (process.env.ENVIRONMENT_LADDER_REPLICAS_TEST === '1'
+    ? undefined
+    : 'set ENVIRONMENT_LADDER_REPLICAS_TEST=1 to run it (two real backend processes, several minutes; not yet stable on a saturated machine)');
 if (unavailable) {
   // eslint-disable-next-line no-console
   console.warn(`trust: replicas skipped: ${unavailable}`);
@@ -125,20 +131,20 @@ describeReplicas('two backend replicas on one PostgreSQL and one Redis', () => {
 
   it('the reconcilers of both replicas take each step of a promotion exactly once', () =>
     trial(async () => {
-      // Closed without merging: the next step is rejected, taken by whichever replica's
+      // Closed without merging: the next step is failed, taken by whichever replica's
       // reconciler (every second on each) gets there first, and by no other.
       world.github.closePull('acme/gitops', 1);
       await waitFor(
-        'the promotion to be rejected',
+        'the promotion to fail (closed without merging)',
         ledger,
-        rows => rows[0]?.state === 'rejected',
+        rows => rows[0]?.state === 'failed',
       );
       // Several more passes on both replicas: nothing more happens.
       await new Promise(resolve => setTimeout(resolve, 3000));
       const counted = await transitions();
       expect(counted.map(t => `${t.state} ${t.count}`).sort()).toEqual([
+        'failed 1',
         'pr-open 1',
-        'rejected 1',
         'requested 1',
       ]);
     }));
