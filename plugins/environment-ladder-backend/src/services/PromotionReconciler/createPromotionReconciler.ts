@@ -34,6 +34,8 @@ export function createPromotionReconciler(
           continue;
         }
         try {
+          // Counts what this pass did; the callback runs once, before the next promotion.
+          // eslint-disable-next-line no-loop-func
           await advancer.withClaim(promotion.id, async () => {
             // Read again under the claim: another worker may have moved it on.
             let current = (await store.get(promotion.id)) ?? promotion;

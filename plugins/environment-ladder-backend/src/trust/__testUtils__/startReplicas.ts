@@ -101,7 +101,7 @@ export async function startReplicas(options: { count: number }) {
 
   const replicas: Replica[] = [];
   const processes = new Map<string, ChildProcess>();
-  let ledgerDb: Knex | undefined;
+  const ledger: { db?: Knex } = {};
 
   async function startOne(name: string, port: number, configFile: string) {
     let output = '';
@@ -278,7 +278,7 @@ export async function startReplicas(options: { count: number }) {
   }
 
   // The ledger as the environment-ladder plugin's database (one database per plugin).
-  ledgerDb = knexFactory({
+  ledger.db = knexFactory({
     client: 'pg',
     connection: { ...server, database: `${prefix}environment-ladder` },
     pool: { min: 0, max: 2 },
@@ -292,7 +292,7 @@ export async function startReplicas(options: { count: number }) {
         await exited;
       }
     }
-    await ledgerDb?.destroy().catch(() => undefined);
+    await ledger.db?.destroy().catch(() => undefined);
     await fixtures.close();
     await faults.close();
     await github.close();
@@ -319,7 +319,7 @@ export async function startReplicas(options: { count: number }) {
     fixtures,
     github,
     faults,
-    ledgerDb: ledgerDb as Knex,
+    ledgerDb: ledger.db as Knex,
     close,
   };
 }
