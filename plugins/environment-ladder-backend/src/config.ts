@@ -6,13 +6,8 @@ import {
   substituteTemplateParameters,
   validatePreviewNameTemplate,
   type DeclaredRungValues,
+  type PromotionGate,
 } from '@environment-ladder/plugin-environment-ladder-common';
-
-/** How a promotion into a rung is gated. */
-export interface RungGate {
-  type: 'auto-merge' | 'review' | 'review-and-approval';
-  canaryAnalysis: boolean;
-}
 
 /** How a preview rung finds the environments an ApplicationSet's pull-request generator creates. */
 export interface PreviewRungConfig {
@@ -54,7 +49,7 @@ export interface RungConfig {
   clusters: string[];
   /** Namespaces to read; empty means all namespaces. */
   namespaces: string[];
-  gate: RungGate;
+  gate: PromotionGate;
   declared: DeclaredRungValues;
 }
 
@@ -402,7 +397,7 @@ function readPreviews(rung: Config, parent: string): PreviewRungConfig {
   };
 }
 
-function readGate(rung: Config, parent: string): RungGate {
+function readGate(rung: Config, parent: string): PromotionGate {
   const type = rung.getOptionalString('gate.type') ?? 'review';
   if (!(GATE_TYPES as readonly string[]).includes(type)) {
     throw new InputError(
@@ -412,7 +407,7 @@ function readGate(rung: Config, parent: string): RungGate {
     );
   }
   return {
-    type: type as RungGate['type'],
+    type: type as PromotionGate['type'],
     canaryAnalysis: rung.getOptionalBoolean('gate.canaryAnalysis') ?? false,
   };
 }

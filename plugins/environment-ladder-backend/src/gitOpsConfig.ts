@@ -1,6 +1,9 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { renderPathTemplate } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  GITOPS_ANNOTATIONS,
+  renderPathTemplate,
+} from '@environment-ladder/plugin-environment-ladder-common';
 
 /** Where a service's digests live in the GitOps repository, and how to change one. */
 export interface GitOpsConfig {
@@ -17,13 +20,6 @@ export interface GitOpsConfig {
   labels: string[];
   reviewers: string[];
 }
-
-/** Entity annotations that override the ladder's GitOps settings for one service. */
-export const GITOPS_ANNOTATIONS = {
-  repository: 'environment-ladder.io/gitops-repository',
-  pathTemplate: 'environment-ladder.io/gitops-path-template',
-  yamlPath: 'environment-ladder.io/gitops-yaml-path',
-} as const;
 
 const KEY = 'environmentLadder.gitops';
 

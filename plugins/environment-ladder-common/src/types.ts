@@ -4,7 +4,7 @@
  * `./domain` produce them from plain Kubernetes objects.
  */
 
-import type { PreviewEnvironment } from './previews';
+import type { PreviewEnvironment } from './previews/types';
 
 /** A digest in canonical form: `sha256:` followed by 64 lowercase hex characters. */
 export type Digest = string;
@@ -25,6 +25,15 @@ export interface RungObjects {
   /** Argo CD `ApplicationSet`s; read for preview rungs only. */
   applicationSets?: unknown[];
 }
+
+/**
+ * What reading one rung's clusters gave: the objects of each cluster, the
+ * error of the first cluster that failed, or null for a rung that is not observed.
+ */
+export type RungResult =
+  | { objectsByCluster: Array<{ cluster: string; objects: RungObjects }> }
+  | { error: { cluster: string; message: string } }
+  | null;
 
 /** One image that a set of pods runs, as read from the pods' container statuses. */
 export interface RunningImage {

@@ -1,6 +1,7 @@
 import type { Ladder, LadderRung } from '../types';
 import { isCanonicalDigest } from './isCanonicalDigest';
-import { quoteValue, rungLabel, shortDigest } from './internal';
+import { quoteValue, rungLabel } from './internal';
+import { shortDigest } from '../domain/shortDigest';
 import { isPromotionInFlight } from './promotionStates';
 import type { RuleVerdict } from './types';
 
@@ -232,7 +233,7 @@ export function checkPromotionRules(input: {
         `No digest was named and ${sourceLabel} runs ${
           source.digests.length
         } digests (${source.digests
-          .map(shortDigest)
+          .map(digest => shortDigest(digest))
           .join(', ')}); name the one to promote`,
         'precondition',
       );
@@ -252,7 +253,9 @@ export function checkPromotionRules(input: {
         problems.push(
           `it does not run ${shortDigest(digest)}${
             source.digests.length
-              ? ` (it runs ${source.digests.map(shortDigest).join(', ')})`
+              ? ` (it runs ${source.digests
+                  .map(digest => shortDigest(digest))
+                  .join(', ')})`
               : ''
           }`,
         );
@@ -328,7 +331,9 @@ export function checkPromotionRules(input: {
         'target-does-not-run-digest',
         `${targetLabel} does not run ${shortDigest(digest)} yet${
           target.digests.length
-            ? ` (it runs ${target.digests.map(shortDigest).join(', ')})`
+            ? ` (it runs ${target.digests
+                .map(digest => shortDigest(digest))
+                .join(', ')})`
             : ''
         }`,
       );

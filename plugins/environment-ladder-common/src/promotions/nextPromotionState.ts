@@ -1,5 +1,6 @@
 import type { LadderRung } from '../types';
-import { rungLabel, shortDigest } from './internal';
+import { rungLabel } from './internal';
+import { shortDigest } from '../domain/shortDigest';
 import { isPromotionTerminal } from './promotionStates';
 import type { Promotion, PromotionState } from './types';
 

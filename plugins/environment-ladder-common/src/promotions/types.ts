@@ -77,3 +77,22 @@ export interface Promotion {
   /** Why it failed or was rejected; null otherwise. */
   error: string | null;
 }
+
+/** What a dry run shows: the exact change and pull request; nothing was opened or recorded. */
+export interface PromotionDryRun {
+  repository: string;
+  filePath: string;
+  diff: string;
+  pullRequest: { branch: string; title: string; body: string };
+}
+
+/** What `POST /promotions` answers: the backend returns it, the frontend and the scaffolder action read it. */
+export interface PromotionResponse {
+  promotion: Promotion;
+  /** False when an earlier request with the same idempotency key recorded the promotion. */
+  created: boolean;
+  /** Present for dry runs. */
+  dryRun?: PromotionDryRun;
+  /** Something the requester should know that did not fail the request. */
+  warnings?: string[];
+}

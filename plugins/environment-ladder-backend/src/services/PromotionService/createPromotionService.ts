@@ -18,6 +18,7 @@ import {
   type Ladder,
   type LadderRung,
   type Promotion,
+  type PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import type { LadderConfig } from '../../config';
 import { resolveEntityGitOps, type GitOpsConfig } from '../../gitOpsConfig';
@@ -28,7 +29,7 @@ import type {
 import type { LadderService } from '../LadderService/types';
 import type { PromotionStore } from '../PromotionStore/types';
 import { imageRepository } from './imageRepository';
-import type { PromotionResponse, PromotionService } from './types';
+import type { PromotionService } from './types';
 
 /** How many ledger steps one reconciler pass may take for a promotion (e.g. merged → running → verified). */
 const MAX_STEPS_PER_PASS = 3;

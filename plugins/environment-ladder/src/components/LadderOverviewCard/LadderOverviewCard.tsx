@@ -6,9 +6,11 @@ import {
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  shortDigest,
+  type LadderRung,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import { useLadder } from '../../hooks/useLadder';
-import { shortDigest } from '../DigestChip';
 import { describeComparison } from '../RungCard';
 
 /** One line per rung: what runs there and whether anything is wrong. */
@@ -18,7 +20,9 @@ export function summarizeRung(rung: LadderRung): string {
   const what =
     rung.digests.length === 0
       ? 'nothing running'
-      : rung.digests.map(shortDigest).join(' + ');
+      : rung.digests
+          .map(digest => shortDigest(digest, { ellipsis: false }))
+          .join(' + ');
   const parts = [what];
   const comparison = describeComparison(rung.comparedToBelow);
   if (comparison) parts.push(comparison.toLowerCase());
