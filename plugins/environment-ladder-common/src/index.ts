@@ -29,9 +29,13 @@ export type {
 } from './types';
 export type {
   PreviewDiscoveryConfig,
+  PreviewDiscoveryInput,
   PreviewEnvironment,
   PreviewFlag,
   PreviewHealth,
+  PreviewNameTemplatePart,
+  PreviewPullRequestState,
+  PreviewWorkloadSummary,
 } from './previews/types';
 export type {
   Promotion,
