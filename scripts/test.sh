@@ -26,9 +26,13 @@ step() {
 }
 
 step typecheck yarn tsc
+step prettier yarn prettier --check .
 step lint yarn lint:all
 step unit env CI=true yarn test --ci
 step browser yarn test:e2e
+# Packs the suite and installs it into a new create-app app by following the
+# README (own ports: 7207, 7201-7204, 7220; see the script).
+step fresh-app ./scripts/fresh-app-test.sh
 
 # One closing line in the plain form, counting test cases across runners.
 passed=0; failed=0; skipped=0
