@@ -233,7 +233,7 @@ export function checkPromotionRules(input: {
         `No digest was named and ${sourceLabel} runs ${
           source.digests.length
         } digests (${source.digests
-          .map(digest => shortDigest(digest))
+          .map(running => shortDigest(running))
           .join(', ')}); name the one to promote`,
         'precondition',
       );
@@ -254,7 +254,7 @@ export function checkPromotionRules(input: {
           `it does not run ${shortDigest(digest)}${
             source.digests.length
               ? ` (it runs ${source.digests
-                  .map(digest => shortDigest(digest))
+                  .map(running => shortDigest(running))
                   .join(', ')})`
               : ''
           }`,
@@ -332,7 +332,7 @@ export function checkPromotionRules(input: {
         `${targetLabel} does not run ${shortDigest(digest)} yet${
           target.digests.length
             ? ` (it runs ${target.digests
-                .map(digest => shortDigest(digest))
+                .map(running => shortDigest(running))
                 .join(', ')})`
             : ''
         }`,
