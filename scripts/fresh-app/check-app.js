@@ -109,8 +109,10 @@ async function main() {
     await page.goto(`${base}/`);
     await page.getByRole('button', { name: 'Enter' }).click();
     await page.goto(`${base}/catalog/default/component/${SERVICE}`);
-    await page.getByRole('tab', { name: 'Environments' }).click();
+    // The entity page's tabs are links in the new frontend system.
+    await page.getByText('Environments', { exact: true }).first().waitFor();
     check(true, `the entity page of ${SERVICE} has the Environments tab`);
+    await page.goto(`${base}/catalog/default/component/${SERVICE}/environments`);
     for (const rung of ['dev', 'staging', 'prod']) {
       const card = page.getByTestId(`rung-${rung}`);
       await card.waitFor();
