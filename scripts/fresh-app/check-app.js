@@ -112,7 +112,9 @@ async function main() {
     // The entity page's tabs are links in the new frontend system.
     await page.getByText('Environments', { exact: true }).first().waitFor();
     check(true, `the entity page of ${SERVICE} has the Environments tab`);
-    await page.goto(`${base}/catalog/default/component/${SERVICE}/environments`);
+    await page.goto(
+      `${base}/catalog/default/component/${SERVICE}/environments`,
+    );
     for (const rung of ['dev', 'staging', 'prod']) {
       const card = page.getByTestId(`rung-${rung}`);
       await card.waitFor();
