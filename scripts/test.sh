@@ -28,6 +28,8 @@ step() {
 step typecheck yarn tsc
 step prettier yarn prettier --check .
 step lint yarn lint:all
+# The checked-in API reports (report*.api.md, cli-report.md) match the code.
+step api-reports yarn build:api-reports --ci
 step unit env CI=true yarn test --ci
 step browser yarn test:e2e
 # Packs the suite and installs it into a new create-app app by following the
