@@ -35,7 +35,11 @@ export interface PreviewRungConfig {
   productionValues: { endpoints?: string[]; secretsSource?: string };
 }
 
-/** One rung as the platform owner configured it. */
+/**
+ * One rung as the platform owner configured it.
+ *
+ * @public
+ */
 export interface RungConfig {
   name: string;
   title: string;
@@ -53,7 +57,11 @@ export interface RungConfig {
   declared: DeclaredRungValues;
 }
 
-/** The ladder configuration read from `environmentLadder`. */
+/**
+ * The ladder configuration read from `environmentLadder`.
+ *
+ * @public
+ */
 export interface LadderConfig {
   rungs: RungConfig[];
   serviceContainer?: string;
@@ -84,6 +92,8 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
  *
  * @param knownClusters - cluster names the Kubernetes plugin is configured
  *   with, when they can be known from config; rungs naming others are refused.
+ *
+ * @public
  */
 export function readLadderConfig(
   config: Config,

@@ -6,10 +6,18 @@
 
 import type { PreviewEnvironment } from './previews/types';
 
-/** A digest in canonical form: `sha256:` followed by 64 lowercase hex characters. */
+/**
+ * A digest in canonical form: `sha256:` followed by 64 lowercase hex characters.
+ *
+ * @public
+ */
 export type Digest = string;
 
-/** The Kubernetes objects that one rung's clusters return for one entity. */
+/**
+ * The Kubernetes objects that one rung's clusters return for one entity.
+ *
+ * @public
+ */
 export interface RungObjects {
   pods: unknown[];
   replicaSets: unknown[];
@@ -29,13 +37,19 @@ export interface RungObjects {
 /**
  * What reading one rung's clusters gave: the objects of each cluster, the
  * error of the first cluster that failed, or null for a rung that is not observed.
+ *
+ * @public
  */
 export type RungResult =
   | { objectsByCluster: Array<{ cluster: string; objects: RungObjects }> }
   | { error: { cluster: string; message: string } }
   | null;
 
-/** One image that a set of pods runs, as read from the pods' container statuses. */
+/**
+ * One image that a set of pods runs, as read from the pods' container statuses.
+ *
+ * @public
+ */
 export interface RunningImage {
   /** The image reference the pod spec asks for, e.g. `ghcr.io/acme/shop@sha256:…` or `ghcr.io/acme/shop:1.4`. */
   image: string;
@@ -51,7 +65,11 @@ export interface RunningImage {
   since: string | null;
 }
 
-/** Replica counts of a workload. */
+/**
+ * Replica counts of a workload.
+ *
+ * @public
+ */
 export interface ReplicaCounts {
   desired: number;
   current: number;
@@ -60,7 +78,11 @@ export interface ReplicaCounts {
   available: number;
 }
 
-/** A Deployment or Rollout with what its pods run. */
+/**
+ * A Deployment or Rollout with what its pods run.
+ *
+ * @public
+ */
 export interface WorkloadStatus {
   kind: 'Deployment' | 'Rollout';
   cluster: string;
@@ -95,10 +117,18 @@ export interface WorkloadStatus {
   }>;
 }
 
-/** Phases as Argo Rollouts reports them. */
+/**
+ * Phases as Argo Rollouts reports them.
+ *
+ * @public
+ */
 export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
 
-/** Phases as Argo Rollouts reports them for an AnalysisRun. */
+/**
+ * Phases as Argo Rollouts reports them for an AnalysisRun.
+ *
+ * @public
+ */
 export type AnalysisPhase =
   | 'Pending'
   | 'Running'
@@ -108,7 +138,11 @@ export type AnalysisPhase =
   | 'Inconclusive'
   | 'Unknown';
 
-/** One metric's result in an AnalysisRun. */
+/**
+ * One metric's result in an AnalysisRun.
+ *
+ * @public
+ */
 export interface AnalysisMetricResult {
   name: string;
   phase: AnalysisPhase;
@@ -121,7 +155,11 @@ export interface AnalysisMetricResult {
   message: string | null;
 }
 
-/** An Argo Rollouts AnalysisRun attached to a rollout. */
+/**
+ * An Argo Rollouts AnalysisRun attached to a rollout.
+ *
+ * @public
+ */
 export interface AnalysisRunStatus {
   name: string;
   phase: AnalysisPhase;
@@ -129,14 +167,22 @@ export interface AnalysisRunStatus {
   metrics: AnalysisMetricResult[];
 }
 
-/** An image of a rollout with the role(s) its ReplicaSet plays. */
+/**
+ * An image of a rollout with the role(s) its ReplicaSet plays.
+ *
+ * @public
+ */
 export interface RolloutImage {
   image: string;
   digests: Digest[];
   roles: Array<'stable' | 'canary' | 'active' | 'preview'>;
 }
 
-/** The state of one Argo Rollouts `Rollout`, as `kubectl argo rollouts get rollout` shows it. */
+/**
+ * The state of one Argo Rollouts `Rollout`, as `kubectl argo rollouts get rollout` shows it.
+ *
+ * @public
+ */
 export interface RolloutStatus {
   cluster: string;
   namespace: string;
@@ -154,14 +200,22 @@ export interface RolloutStatus {
   aborted: boolean;
 }
 
-/** How a rung relates to the rung below it. */
+/**
+ * How a rung relates to the rung below it.
+ *
+ * @public
+ */
 export type RungComparison =
   | { relation: 'same' }
   | { relation: 'behind'; releases: number }
   | { relation: 'ahead' }
   | { relation: 'unknown'; reason: string };
 
-/** A broken ladder rule, explained. */
+/**
+ * A broken ladder rule, explained.
+ *
+ * @public
+ */
 export interface LadderViolation {
   rule:
     | 'tag-not-digest'
@@ -179,7 +233,11 @@ export interface LadderViolation {
   message: string;
 }
 
-/** The per-rung values a platform owner declares in config (from the company's ladder). */
+/**
+ * The per-rung values a platform owner declares in config (from the company's ladder).
+ *
+ * @public
+ */
 export interface DeclaredRungValues {
   scale?: string;
   replicas?: { min?: number; max?: number };
@@ -190,7 +248,11 @@ export interface DeclaredRungValues {
   rolloutAggressiveness?: string;
 }
 
-/** What the suite observed in a rung, to set next to the declared values. */
+/**
+ * What the suite observed in a rung, to set next to the declared values.
+ *
+ * @public
+ */
 export interface ObservedRungValues {
   replicas: number | null;
   autoscaler: { min: number | null; max: number | null } | null;
@@ -198,7 +260,11 @@ export interface ObservedRungValues {
   rolloutStrategy: 'Canary' | 'BlueGreen' | 'Deployment' | null;
 }
 
-/** One rung of the ladder as the API returns it. */
+/**
+ * One rung of the ladder as the API returns it.
+ *
+ * @public
+ */
 export interface LadderRung {
   name: string;
   title: string;
@@ -234,7 +300,11 @@ export interface LadderRung {
   previews?: PreviewEnvironment[];
 }
 
-/** The whole ladder of one entity, lowest rung first. */
+/**
+ * The whole ladder of one entity, lowest rung first.
+ *
+ * @public
+ */
 export interface Ladder {
   entityRef: string;
   rungs: LadderRung[];

@@ -10,7 +10,11 @@ import {
 } from './entityRules';
 import { promotionPermissionResourceRef } from './promotionPermissionResourceRef';
 
-/** Allows a promotion only into one of the given rungs (e.g. `['dev', 'staging']`). */
+/**
+ * Allows a promotion only into one of the given rungs (e.g. `['dev', 'staging']`).
+ *
+ * @public
+ */
 export const isTargetEnvironment = createPermissionRule({
   name: 'IS_TARGET_ENVIRONMENT',
   description: 'Allow promotions only into the given rungs of the ladder',
@@ -30,7 +34,11 @@ export const isTargetEnvironment = createPermissionRule({
   },
 });
 
-/** Every rule a policy may use in a conditional decision on the ladder's permissions. */
+/**
+ * Every rule a policy may use in a conditional decision on the ladder's permissions.
+ *
+ * @public
+ */
 export const promotionPermissionRules = {
   isTargetEnvironment,
   isEntityOwner,

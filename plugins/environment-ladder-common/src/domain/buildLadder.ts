@@ -57,6 +57,8 @@ type PreviewRungOptions = Omit<
  * preview), newest first; their flags are its violations. It is never "the rung below"
  * of another rung, is compared with nothing, and its `digest` and `since` stay null:
  * its `digests` are the previews' digests, which no rung is promoted from.
+ *
+ * @public
  */
 export function buildLadder(input: {
   entityRef: string;

@@ -9,7 +9,11 @@ import type {
 } from '@environment-ladder/plugin-environment-ladder-common';
 import type { LadderApi, PromotionTarget } from './types';
 
-/** Talks to the Environment Ladder backend with the signed-in user's credentials. */
+/**
+ * Talks to the Environment Ladder backend with the signed-in user's credentials.
+ *
+ * @public
+ */
 export class LadderClient implements LadderApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;

@@ -13,7 +13,11 @@ export interface PromotionTarget {
   allowed: boolean;
 }
 
-/** Reads ladders and requests promotions from the Environment Ladder backend. */
+/**
+ * Reads ladders and requests promotions from the Environment Ladder backend.
+ *
+ * @public
+ */
 export interface LadderApi {
   getLadder(entityRef: CompoundEntityRef): Promise<Ladder>;
   /** The entity's promotions, newest first. */
@@ -24,7 +28,11 @@ export interface LadderApi {
   requestPromotion(request: PromotionRequest): Promise<PromotionResponse>;
 }
 
-/** The API reference of {@link LadderApi}. */
+/**
+ * The API reference of {@link LadderApi}.
+ *
+ * @public
+ */
 export const ladderApiRef = createApiRef<LadderApi>({
   id: 'plugin.environment-ladder.ladder',
 });

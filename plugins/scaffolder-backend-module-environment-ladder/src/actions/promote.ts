@@ -88,6 +88,8 @@ function toOutputs(response: PromotionResponse): PromoteOutputs {
  * backend, as the user who started the task, to promote an entity's digest
  * into the next rung. The rules, the pull request and the ledger live in the
  * backend; this action only carries the request and reports the answer.
+ *
+ * @public
  */
 export function createPromoteAction(options: {
   discovery: DiscoveryService;

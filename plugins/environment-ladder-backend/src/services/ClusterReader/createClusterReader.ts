@@ -16,6 +16,8 @@ const CLUSTER_HEADER = 'Backstage-Kubernetes-Cluster';
  * Reads objects through the Kubernetes plugin's own proxy endpoint, so that
  * clusters, their credentials and TLS settings are configured once, in
  * `kubernetes.clusterLocatorMethods`, and never a second time for the ladder.
+ *
+ * @public
  */
 export function createClusterReader(options: {
   discovery: DiscoveryService;

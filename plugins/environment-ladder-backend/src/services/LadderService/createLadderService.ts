@@ -41,7 +41,11 @@ function toOpenPullRequests(
   return { open, complete: states.complete };
 }
 
-/** Creates the ladder service: one parallel read per rung and cluster, each bounded by the cluster timeout. */
+/**
+ * Creates the ladder service: one parallel read per rung and cluster, each bounded by the cluster timeout.
+ *
+ * @public
+ */
 export function createLadderService(options: {
   config: LadderConfig;
   clusterReader: ClusterReader;
