@@ -26,9 +26,15 @@ step() {
 }
 
 step typecheck yarn tsc
+step prettier yarn prettier --check .
 step lint yarn lint:all
+# The checked-in API reports (report*.api.md, cli-report.md) match the code.
+step api-reports yarn build:api-reports --ci
 step unit env CI=true yarn test --ci
 step browser yarn test:e2e
+# Packs the suite and installs it into a new create-app app by following the
+# README (own ports: 7207, 7201-7204, 7220; see the script).
+step fresh-app ./scripts/fresh-app-test.sh
 
 # One closing line in the plain form, counting test cases across runners.
 passed=0; failed=0; skipped=0

@@ -1,5 +1,8 @@
 import type { Config } from '@backstage/config';
-import type { DeclaredRungValues } from '@environment-ladder/plugin-environment-ladder-common';
+import type {
+  DeclaredRungValues,
+  PromotionGate,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import { readKnownClusters } from './config/clusters';
 import { configError } from './config/configError';
 import { readPromotionsConfig } from './config/promotions';
@@ -13,12 +16,6 @@ export {
   checkPreviewNameTemplate,
   PREVIEW_TEMPLATE_PARAMETERS,
 } from './config/previews';
-
-/** How a promotion into a rung is gated. */
-export interface RungGate {
-  type: 'auto-merge' | 'review' | 'review-and-approval';
-  canaryAnalysis: boolean;
-}
 
 /** How a preview rung finds the environments an ApplicationSet's pull-request generator creates. */
 export interface PreviewRungConfig {
@@ -60,7 +57,7 @@ export interface RungConfig {
   clusters: string[];
   /** Namespaces to read; empty means all namespaces. */
   namespaces: string[];
-  gate: RungGate;
+  gate: PromotionGate;
   declared: DeclaredRungValues;
 }
 

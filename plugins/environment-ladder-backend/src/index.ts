@@ -6,8 +6,10 @@
  */
 export { environmentLadderPlugin as default } from './plugin';
 export { readLadderConfig } from './config';
-export type { LadderConfig, RungConfig, RungGate } from './config';
+export type { LadderConfig, RungConfig } from './config';
 export type { LadderService } from './services/LadderService/types';
+export { createLadderService } from './services/LadderService/createLadderService';
+export { createClusterReader } from './services/ClusterReader/createClusterReader';
 export type {
   ClusterReader,
   ClusterReadRequest,

@@ -24,7 +24,11 @@ import { createCachedLadderService } from './services/LadderService/createCached
 import { createLadderService } from './services/LadderService/createLadderService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
 
-/** The Environment Ladder backend plugin. */
+/**
+ * The Environment Ladder backend plugin.
+ *
+ * @public
+ */
 export const environmentLadderPlugin = createBackendPlugin({
   pluginId: 'environment-ladder',
   register(env) {

@@ -4,10 +4,16 @@ import { createPermission } from '@backstage/plugin-permission-common';
  * The catalog's resource type: both permissions are checked against the
  * service's catalog entity, so that policies can use the catalog's rules
  * (for example `isEntityOwner`).
+ *
+ * @public
  */
 export const LADDER_RESOURCE_TYPE = 'catalog-entity';
 
-/** Reading an entity's ladder. Checked with the entity as the resource. */
+/**
+ * Reading an entity's ladder. Checked with the entity as the resource.
+ *
+ * @public
+ */
 export const ladderReadPermission = createPermission({
   name: 'environment-ladder.ladder.read',
   attributes: { action: 'read' },
@@ -18,6 +24,8 @@ export const ladderReadPermission = createPermission({
  * Requesting a promotion of an entity's digest to a rung. Checked with the
  * entity as the resource; conditional policies may also use the
  * `IS_TARGET_ENVIRONMENT` rule of the backend plugin.
+ *
+ * @public
  */
 export const promotionCreatePermission = createPermission({
   name: 'environment-ladder.promotion.create',
@@ -25,7 +33,11 @@ export const promotionCreatePermission = createPermission({
   resourceType: LADDER_RESOURCE_TYPE,
 });
 
-/** Every permission of the Environment Ladder suite. */
+/**
+ * Every permission of the Environment Ladder suite.
+ *
+ * @public
+ */
 export const environmentLadderPermissions = [
   ladderReadPermission,
   promotionCreatePermission,

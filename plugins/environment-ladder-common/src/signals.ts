@@ -5,7 +5,11 @@
  * the permissioned API.
  */
 
-/** The message published on a ladder channel. */
+/**
+ * The message published on a ladder channel.
+ *
+ * @public
+ */
 export interface LadderChangedSignal {
   /** What changed: the observed ladder (clusters) or a promotion's state. */
   type: 'ladder-changed' | 'promotion-changed';
@@ -14,6 +18,8 @@ export interface LadderChangedSignal {
 /**
  * The channel for one entity's ladder. A viewer subscribes with the entity ref
  * it already shows, so the channel name tells nobody anything new.
+ *
+ * @public
  */
 export function ladderSignalChannel(entityRef: string): string {
   return `environment-ladder:entity:${entityRef.toLocaleLowerCase('en-US')}`;
@@ -22,5 +28,7 @@ export function ladderSignalChannel(entityRef: string): string {
 /**
  * The channel for the org-wide overview: one debounced ping when any ladder
  * changed, naming no entity.
+ *
+ * @public
  */
 export const OVERVIEW_SIGNAL_CHANNEL = 'environment-ladder:overview';

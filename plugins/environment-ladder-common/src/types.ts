@@ -4,12 +4,20 @@
  * `./domain` produce them from plain Kubernetes objects.
  */
 
-import type { PreviewEnvironment } from './previews';
+import type { PreviewEnvironment } from './previews/types';
 
-/** A digest in canonical form: `sha256:` followed by 64 lowercase hex characters. */
+/**
+ * A digest in canonical form: `sha256:` followed by 64 lowercase hex characters.
+ *
+ * @public
+ */
 export type Digest = string;
 
-/** The Kubernetes objects that one rung's clusters return for one entity. */
+/**
+ * The Kubernetes objects that one rung's clusters return for one entity.
+ *
+ * @public
+ */
 export interface RungObjects {
   pods: unknown[];
   replicaSets: unknown[];
@@ -26,7 +34,22 @@ export interface RungObjects {
   applicationSets?: unknown[];
 }
 
-/** One image that a set of pods runs, as read from the pods' container statuses. */
+/**
+ * What reading one rung's clusters gave: the objects of each cluster, the
+ * error of the first cluster that failed, or null for a rung that is not observed.
+ *
+ * @public
+ */
+export type RungResult =
+  | { objectsByCluster: Array<{ cluster: string; objects: RungObjects }> }
+  | { error: { cluster: string; message: string } }
+  | null;
+
+/**
+ * One image that a set of pods runs, as read from the pods' container statuses.
+ *
+ * @public
+ */
 export interface RunningImage {
   /** The image reference the pod spec asks for, e.g. `ghcr.io/acme/shop@sha256:…` or `ghcr.io/acme/shop:1.4`. */
   image: string;
@@ -42,7 +65,11 @@ export interface RunningImage {
   since: string | null;
 }
 
-/** Replica counts of a workload. */
+/**
+ * Replica counts of a workload.
+ *
+ * @public
+ */
 export interface ReplicaCounts {
   desired: number;
   current: number;
@@ -51,7 +78,11 @@ export interface ReplicaCounts {
   available: number;
 }
 
-/** A Deployment or Rollout with what its pods run. */
+/**
+ * A Deployment or Rollout with what its pods run.
+ *
+ * @public
+ */
 export interface WorkloadStatus {
   kind: 'Deployment' | 'Rollout';
   cluster: string;
@@ -86,10 +117,18 @@ export interface WorkloadStatus {
   }>;
 }
 
-/** Phases as Argo Rollouts reports them. */
+/**
+ * Phases as Argo Rollouts reports them.
+ *
+ * @public
+ */
 export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
 
-/** Phases as Argo Rollouts reports them for an AnalysisRun. */
+/**
+ * Phases as Argo Rollouts reports them for an AnalysisRun.
+ *
+ * @public
+ */
 export type AnalysisPhase =
   | 'Pending'
   | 'Running'
@@ -99,7 +138,11 @@ export type AnalysisPhase =
   | 'Inconclusive'
   | 'Unknown';
 
-/** One metric's result in an AnalysisRun. */
+/**
+ * One metric's result in an AnalysisRun.
+ *
+ * @public
+ */
 export interface AnalysisMetricResult {
   name: string;
   phase: AnalysisPhase;
@@ -112,7 +155,11 @@ export interface AnalysisMetricResult {
   message: string | null;
 }
 
-/** An Argo Rollouts AnalysisRun attached to a rollout. */
+/**
+ * An Argo Rollouts AnalysisRun attached to a rollout.
+ *
+ * @public
+ */
 export interface AnalysisRunStatus {
   name: string;
   phase: AnalysisPhase;
@@ -120,14 +167,22 @@ export interface AnalysisRunStatus {
   metrics: AnalysisMetricResult[];
 }
 
-/** An image of a rollout with the role(s) its ReplicaSet plays. */
+/**
+ * An image of a rollout with the role(s) its ReplicaSet plays.
+ *
+ * @public
+ */
 export interface RolloutImage {
   image: string;
   digests: Digest[];
   roles: Array<'stable' | 'canary' | 'active' | 'preview'>;
 }
 
-/** The state of one Argo Rollouts `Rollout`, as `kubectl argo rollouts get rollout` shows it. */
+/**
+ * The state of one Argo Rollouts `Rollout`, as `kubectl argo rollouts get rollout` shows it.
+ *
+ * @public
+ */
 export interface RolloutStatus {
   cluster: string;
   namespace: string;
@@ -145,14 +200,22 @@ export interface RolloutStatus {
   aborted: boolean;
 }
 
-/** How a rung relates to the rung below it. */
+/**
+ * How a rung relates to the rung below it.
+ *
+ * @public
+ */
 export type RungComparison =
   | { relation: 'same' }
   | { relation: 'behind'; releases: number }
   | { relation: 'ahead' }
   | { relation: 'unknown'; reason: string };
 
-/** A broken ladder rule, explained. */
+/**
+ * A broken ladder rule, explained.
+ *
+ * @public
+ */
 export interface LadderViolation {
   rule:
     | 'tag-not-digest'
@@ -172,7 +235,11 @@ export interface LadderViolation {
   message: string;
 }
 
-/** The per-rung values a platform owner declares in config (from the company's ladder). */
+/**
+ * The per-rung values a platform owner declares in config (from the company's ladder).
+ *
+ * @public
+ */
 export interface DeclaredRungValues {
   scale?: string;
   replicas?: { min?: number; max?: number };
@@ -183,7 +250,11 @@ export interface DeclaredRungValues {
   rolloutAggressiveness?: string;
 }
 
-/** What the suite observed in a rung, to set next to the declared values. */
+/**
+ * What the suite observed in a rung, to set next to the declared values.
+ *
+ * @public
+ */
 export interface ObservedRungValues {
   replicas: number | null;
   autoscaler: { min: number | null; max: number | null } | null;
@@ -191,7 +262,11 @@ export interface ObservedRungValues {
   rolloutStrategy: 'Canary' | 'BlueGreen' | 'Deployment' | null;
 }
 
-/** One rung of the ladder as the API returns it. */
+/**
+ * One rung of the ladder as the API returns it.
+ *
+ * @public
+ */
 export interface LadderRung {
   name: string;
   title: string;
@@ -227,7 +302,11 @@ export interface LadderRung {
   previews?: PreviewEnvironment[];
 }
 
-/** The whole ladder of one entity, lowest rung first. */
+/**
+ * The whole ladder of one entity, lowest rung first.
+ *
+ * @public
+ */
 export interface Ladder {
   entityRef: string;
   rungs: LadderRung[];

@@ -1,6 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
 
-/** The ladder belongs on services: components of type `service`. */
+/**
+ * The ladder belongs on services: components of type `service`.
+ *
+ * @public
+ */
 export function isLadderEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'component' &&

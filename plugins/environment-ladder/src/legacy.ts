@@ -7,7 +7,11 @@ import {
 } from '@backstage/core-plugin-api';
 import { LadderClient, ladderApiRef } from './api';
 
-/** The Environment Ladder plugin for apps on the legacy frontend system. */
+/**
+ * The Environment Ladder plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const environmentLadderPlugin = createPlugin({
   id: 'environment-ladder',
   apis: [
@@ -20,7 +24,11 @@ export const environmentLadderPlugin = createPlugin({
   ],
 });
 
-/** The Environments tab, for `<EntityLayout.Route path="/environments">` on service pages. */
+/**
+ * The Environments tab, for `<EntityLayout.Route path="/environments">` on service pages.
+ *
+ * @public
+ */
 export const EntityEnvironmentsContent = environmentLadderPlugin.provide(
   createComponentExtension({
     name: 'EntityEnvironmentsContent',
@@ -33,7 +41,11 @@ export const EntityEnvironmentsContent = environmentLadderPlugin.provide(
   }),
 );
 
-/** The overview card: one line per rung. */
+/**
+ * The overview card: one line per rung.
+ *
+ * @public
+ */
 export const EntityLadderOverviewCard = environmentLadderPlugin.provide(
   createComponentExtension({
     name: 'EntityLadderOverviewCard',

@@ -8,6 +8,8 @@ import { createPromoteAction } from './actions/promote';
 /**
  * The scaffolder module of Environment Ladder: adds the
  * `environment-ladder:promote` action, a thin client of the ladder backend.
+ *
+ * @public
  */
 export const scaffolderModuleEnvironmentLadder = createBackendModule({
   pluginId: 'scaffolder',

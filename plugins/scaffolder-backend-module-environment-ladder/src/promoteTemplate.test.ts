@@ -7,15 +7,15 @@ import yaml from 'yaml';
 import { createPromoteAction } from './actions/promote';
 
 /**
- * The demo's "Promote a release" template (examples/templates), checked
+ * The "Promote a release" template this package ships (templates/), checked
  * against the action it calls: a template that names an input the action
  * does not know, or feeds it a value its schema refuses, fails here rather
  * than in front of a user.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const TEMPLATE = path.join(
-  ROOT,
-  'examples/templates/promote-a-release/template.yaml',
+const TEMPLATE = path.resolve(
+  __dirname,
+  '../templates/promote-a-release/template.yaml',
 );
 
 type JsonSchema = {

@@ -42,12 +42,8 @@ export interface GitOpsConfig {
   annotationOverrides?: GitOpsAnnotationOverrides;
 }
 
-/** Entity annotations that override the ladder's GitOps settings for one service. */
-export const GITOPS_ANNOTATIONS = {
-  repository: 'environment-ladder.io/gitops-repository',
-  pathTemplate: 'environment-ladder.io/gitops-path-template',
-  yamlPath: 'environment-ladder.io/gitops-yaml-path',
-} as const;
+// The annotations themselves are named once, in -common.
+export { GITOPS_ANNOTATIONS } from '@environment-ladder/plugin-environment-ladder-common';
 
 const KEY = 'environmentLadder.gitops';
 

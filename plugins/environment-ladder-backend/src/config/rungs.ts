@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { DeclaredRungValues } from '@environment-ladder/plugin-environment-ladder-common';
-import type { RungConfig, RungGate } from '../config';
+import type { PromotionGate } from '@environment-ladder/plugin-environment-ladder-common';
+import type { RungConfig } from '../config';
 import { configError } from './configError';
 import { readPreviews } from './previews';
 import { readString, readStringList } from './readers';
@@ -95,7 +96,7 @@ export function readRungs(
   return rungs;
 }
 
-function readGate(rung: Config, parent: string): RungGate {
+function readGate(rung: Config, parent: string): PromotionGate {
   const type = rung.getOptionalString('gate.type') ?? 'review';
   if (!(GATE_TYPES as readonly string[]).includes(type)) {
     throw configError(
@@ -104,7 +105,7 @@ function readGate(rung: Config, parent: string): RungGate {
     );
   }
   return {
-    type: type as RungGate['type'],
+    type: type as PromotionGate['type'],
     canaryAnalysis: rung.getOptionalBoolean('gate.canaryAnalysis') ?? false,
   };
 }

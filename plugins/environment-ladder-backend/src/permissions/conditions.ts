@@ -11,9 +11,15 @@ const exports = createConditionExports({
  * Conditions for policies on `environment-ladder.promotion.create` and
  * `environment-ladder.ladder.read`, e.g.
  * `environmentLadderConditions.isTargetEnvironment({ environments: ['dev'] })`.
+ *
+ * @public
  */
 export const environmentLadderConditions = exports.conditions;
 
-/** Builds a conditional decision on the ladder's permissions from {@link environmentLadderConditions}. */
+/**
+ * Builds a conditional decision on the ladder's permissions from {@link environmentLadderConditions}.
+ *
+ * @public
+ */
 export const createEnvironmentLadderConditionalDecision =
   exports.createConditionalDecision;

@@ -6,13 +6,19 @@ import { LADDER_RESOURCE_TYPE } from '@environment-ladder/plugin-environment-lad
  * What a promotion permission is decided on: the service's catalog entity,
  * and the rung the promotion would move a digest into (absent when the
  * question is "may this user promote this entity at all").
+ *
+ * @public
  */
 export interface PromotionPermissionResource {
   entity: Entity;
   targetEnvironment?: string;
 }
 
-/** The resource reference of the Environment Ladder's permission rules. */
+/**
+ * The resource reference of the Environment Ladder's permission rules.
+ *
+ * @public
+ */
 export const promotionPermissionResourceRef = createPermissionResourceRef<
   PromotionPermissionResource,
   never

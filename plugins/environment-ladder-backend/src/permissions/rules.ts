@@ -1,48 +1,20 @@
-import { permissionRules as catalogRules } from '@backstage/plugin-catalog-backend/alpha';
-import type { Entity } from '@backstage/catalog-model';
-import type { PermissionRuleParams } from '@backstage/plugin-permission-common';
-import {
-  createPermissionRule,
-  type PermissionRule,
-} from '@backstage/plugin-permission-node';
+import { createPermissionRule } from '@backstage/plugin-permission-node';
 import { z } from 'zod';
 import {
-  promotionPermissionResourceRef,
-  type PromotionPermissionResource,
-} from './promotionPermissionResourceRef';
+  hasAnnotation,
+  hasLabel,
+  hasMetadata,
+  hasSpec,
+  isEntityKind,
+  isEntityOwner,
+} from './entityRules';
+import { promotionPermissionResourceRef } from './promotionPermissionResourceRef';
 
 /**
- * The catalog's own rules (isEntityOwner, hasAnnotation, ...) applied to the
- * entity being promoted, so that a policy can write the conditions it already
- * writes for the catalog. They only decide single resources: a promotion is
- * never listed through a query, so there is no query form.
+ * Allows a promotion only into one of the given rungs (e.g. `['dev', 'staging']`).
+ *
+ * @public
  */
-function fromCatalogRule<TParams extends PermissionRuleParams>(
-  rule: PermissionRule<Entity, unknown, 'catalog-entity', TParams>,
-): PermissionRule<
-  PromotionPermissionResource,
-  never,
-  'catalog-entity',
-  TParams
-> {
-  return {
-    name: rule.name,
-    description: rule.description,
-    resourceType: 'catalog-entity',
-    paramsSchema: rule.paramsSchema,
-    apply: (resource, params) => rule.apply(resource.entity, params),
-    toQuery: () => {
-      throw new Error(`${rule.name} cannot filter promotions by query`);
-    },
-  } as PermissionRule<
-    PromotionPermissionResource,
-    never,
-    'catalog-entity',
-    TParams
-  >;
-}
-
-/** Allows a promotion only into one of the given rungs (e.g. `['dev', 'staging']`). */
 export const isTargetEnvironment = createPermissionRule({
   name: 'IS_TARGET_ENVIRONMENT',
   description: 'Allow promotions only into the given rungs of the ladder',
@@ -62,13 +34,17 @@ export const isTargetEnvironment = createPermissionRule({
   },
 });
 
-/** Every rule a policy may use in a conditional decision on the ladder's permissions. */
+/**
+ * Every rule a policy may use in a conditional decision on the ladder's permissions.
+ *
+ * @public
+ */
 export const promotionPermissionRules = {
   isTargetEnvironment,
-  isEntityOwner: fromCatalogRule(catalogRules.isEntityOwner),
-  isEntityKind: fromCatalogRule(catalogRules.isEntityKind),
-  hasAnnotation: fromCatalogRule(catalogRules.hasAnnotation),
-  hasLabel: fromCatalogRule(catalogRules.hasLabel),
-  hasMetadata: fromCatalogRule(catalogRules.hasMetadata),
-  hasSpec: fromCatalogRule(catalogRules.hasSpec),
+  isEntityOwner,
+  isEntityKind,
+  hasAnnotation,
+  hasLabel,
+  hasMetadata,
+  hasSpec,
 };

@@ -8,8 +8,10 @@ import type {
   LadderViolation,
   RolloutStatus,
   RungObjects,
+  RungResult,
   WorkloadStatus,
 } from '../types';
+import { LADDER_OBJECT_KINDS } from '../kubernetes/ladderObjectKinds';
 import {
   findPreviews,
   type FindPreviewsOptions,
@@ -24,27 +26,14 @@ import { asArray } from './internal/asArray';
 import { field } from './internal/field';
 import { runningDigests } from './internal/runningDigests';
 
-type RungResult =
-  | { objectsByCluster: Array<{ cluster: string; objects: RungObjects }> }
-  | { error: { cluster: string; message: string } }
-  | null;
-
-const OBJECT_KINDS: Array<keyof RungObjects> = [
-  'pods',
-  'replicaSets',
-  'deployments',
-  'rollouts',
-  'analysisRuns',
-  'ingresses',
-  'horizontalPodAutoscalers',
-];
+const OBJECT_KINDS = LADDER_OBJECT_KINDS.filter(kind => !kind.previewsOnly).map(
+  kind => kind.key,
+);
 
 /** Read for preview rungs only, so absent from other rungs' objects. */
-const PREVIEW_OBJECT_KINDS: Array<keyof RungObjects> = [
-  'namespaces',
-  'applications',
-  'applicationSets',
-];
+const PREVIEW_OBJECT_KINDS = LADDER_OBJECT_KINDS.filter(
+  kind => kind.previewsOnly,
+).map(kind => kind.key);
 
 /** How to find a preview rung's previews; the containerName comes from the ladder. */
 type PreviewRungOptions = Omit<
@@ -69,6 +58,8 @@ type PreviewRungOptions = Omit<
  * preview), newest first; their flags are its violations. It is never "the rung below"
  * of another rung, is compared with nothing, and its `digest` and `since` stay null:
  * its `digests` are the previews' digests, which no rung is promoted from.
+ *
+ * @public
  */
 export function buildLadder(input: {
   entityRef: string;

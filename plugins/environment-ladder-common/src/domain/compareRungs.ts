@@ -6,7 +6,7 @@ import type {
 } from '../types';
 import { knownDigests } from './internal/knownDigests';
 import { runningDigests } from './internal/runningDigests';
-import { shortDigest } from './internal/shortDigest';
+import { shortDigest } from './shortDigest';
 
 type Side = {
   /** How to name the rung in reasons; defaults to "the lower rung" / "the upper rung". */

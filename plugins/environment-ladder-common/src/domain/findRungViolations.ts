@@ -8,7 +8,7 @@ import type {
 } from '../types';
 import { isPinnedByDigest } from './isPinnedByDigest';
 import { knownDigests } from './internal/knownDigests';
-import { shortDigest } from './internal/shortDigest';
+import { shortDigest } from './shortDigest';
 
 type RungView = {
   name: string;

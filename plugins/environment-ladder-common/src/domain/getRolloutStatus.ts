@@ -54,6 +54,8 @@ interface ReplicaSetEntry {
  * v1.0), the phase is derived from conditions, pause state and replica counts as Argo
  * CD's health check does, Argo CD's `Suspended` being our `Paused`. A Degraded rollout's
  * message is `<condition reason>: <condition message>`, as Argo Rollouts writes it.
+ *
+ * @public
  */
 export function getRolloutStatus(
   rollout: unknown,

@@ -8,3 +8,4 @@ export { observeRungValues } from './observeRungValues';
 export { observeWorkloads } from './observeWorkloads';
 export { parseImageDigest } from './parseImageDigest';
 export { emptyRungObjects } from './emptyRungObjects';
+export { shortDigest } from './shortDigest';

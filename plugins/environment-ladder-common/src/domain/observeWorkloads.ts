@@ -57,6 +57,8 @@ interface WorkloadEntry {
  * workload, else the first container that is not a known sidecar (`istio-proxy`,
  * `linkerd-proxy`, …). Objects are untrusted: a malformed one is skipped or read as far as
  * it goes, and the work is linear in the number of pods.
+ *
+ * @public
  */
 export function observeWorkloads(
   objects: RungObjects,

@@ -4,3 +4,5 @@ export {
   parseLabelSelector,
 } from './labelSelector';
 export type { LabelRequirement } from './labelSelector';
+export { LADDER_OBJECT_KINDS } from './ladderObjectKinds';
+export type { LadderObjectKind } from './ladderObjectKinds';

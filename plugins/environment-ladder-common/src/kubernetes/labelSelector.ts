@@ -6,12 +6,20 @@
  * the `inspect` command filters files with it as a cluster would.
  */
 
-/** Thrown for a selector the Kubernetes API server would refuse (it answers 400). */
+/**
+ * Thrown for a selector the Kubernetes API server would refuse (it answers 400).
+ *
+ * @public
+ */
 export class LabelSelectorError extends Error {
   name = 'LabelSelectorError';
 }
 
-/** One requirement of a label selector; a selector is their conjunction. */
+/**
+ * One requirement of a label selector; a selector is their conjunction.
+ *
+ * @public
+ */
 export type LabelRequirement =
   | { key: string; operator: 'exists' | 'doesNotExist' }
   | { key: string; operator: '=' | '!='; value: string }
@@ -114,6 +122,8 @@ function describe(token: Token | undefined): string {
  * (`a=b,c!=d,e in (f,g),h notin (i),j,!k`, and `l>1`, `m<2`). An empty
  * selector has no requirements and so matches every object.
  * Throws {@link LabelSelectorError} where the API server answers 400.
+ *
+ * @public
  */
 export function parseLabelSelector(selector: string): LabelRequirement[] {
   const tokens = tokenize(selector);
@@ -266,6 +276,8 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
  * Whether an object's labels (`metadata.labels`) satisfy every requirement
  * of a parsed selector. Missing or malformed labels count as no labels, so
  * `!=`, `notin` and `!key` still match, as on an API server.
+ *
+ * @public
  */
 export function matchesLabelSelector(
   labels: Readonly<Record<string, string>> | null | undefined,

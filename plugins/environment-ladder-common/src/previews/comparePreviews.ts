@@ -11,6 +11,8 @@ const createdTime = (preview: PreviewEnvironment) =>
 /**
  * Orders previews newest first; previews without a creation time come after the
  * others, by pull request number (highest first), then by cluster, namespace and Application.
+ *
+ * @public
  */
 export function comparePreviews(
   a: PreviewEnvironment,

@@ -14,7 +14,11 @@ import {
   PreviewWorkloadSummary,
 } from './types';
 
-/** What `findPreviews` needs besides the objects; everything is optional. */
+/**
+ * What `findPreviews` needs besides the objects; everything is optional.
+ *
+ * @public
+ */
 export interface FindPreviewsOptions {
   /**
    * How previews are named and labelled. `nameTemplate` and `prUrlTemplate` may use
@@ -205,6 +209,8 @@ function resolveConfig(options: FindPreviewsOptions): PreviewDiscoveryConfig {
  * Applications and ApplicationSets, Ingresses, and a summary of each namespace's workloads
  * (digest, health, creation time, env values and annotations). Objects are untrusted; an
  * invalid template in `options.config` throws an Error naming it.
+ *
+ * @public
  */
 export function findPreviews(
   objects: RungObjects,

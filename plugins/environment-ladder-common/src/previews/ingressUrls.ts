@@ -136,6 +136,8 @@ function defaultUrls(ingress: Record<string, unknown>): string[] {
 /**
  * The external URLs Argo CD shows for an Ingress (either `networking.k8s.io/v1` or
  * `extensions/v1beta1`): link annotations first, then one URL per rule path; never throws.
+ *
+ * @public
  */
 export function ingressUrls(ingress: unknown): string[] {
   try {

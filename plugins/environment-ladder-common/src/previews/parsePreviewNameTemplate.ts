@@ -18,6 +18,8 @@ const GENERATOR_PARAMETERS = [
  * The literal text and parameter references of a name template, in either of the
  * ApplicationSet template styles (`{{branch}}`, `{{ branch }}`, `{{.branch}}`, `{{- .branch -}}`).
  * Throws an Error naming the first unknown parameter or unsupported expression.
+ *
+ * @public
  */
 export function parsePreviewNameTemplate(
   template: string,

@@ -5,6 +5,8 @@ import { parsePreviewNameTemplate } from './parsePreviewNameTemplate';
  * left as written, e.g. `{{entity}}-{{branch_slug}}-{{number}}` with `{ entity: 'shop' }`
  * gives `shop-{{branch_slug}}-{{number}}`. Throws like `parsePreviewNameTemplate` on an
  * unknown parameter (the given names and `extraParameters` are known).
+ *
+ * @public
  */
 export function substituteTemplateParameters(
   template: string,

@@ -1,4 +1,8 @@
-/** A health label for a preview, in Argo CD's vocabulary. */
+/**
+ * A health label for a preview, in Argo CD's vocabulary.
+ *
+ * @public
+ */
 export type PreviewHealth =
   | 'Healthy'
   | 'Progressing'
@@ -6,13 +10,21 @@ export type PreviewHealth =
   | 'Missing'
   | 'Unknown';
 
-/** Something wrong with a preview, explained in a sentence. */
+/**
+ * Something wrong with a preview, explained in a sentence.
+ *
+ * @public
+ */
 export interface PreviewFlag {
   rule: 'preview-outlived-pr' | 'preview-uses-production-values';
   message: string;
 }
 
-/** One preview environment: what a single open pull request got deployed to. */
+/**
+ * One preview environment: what a single open pull request got deployed to.
+ *
+ * @public
+ */
 export interface PreviewEnvironment {
   /** The cluster the preview was found in, when the caller said. */
   cluster?: string;
@@ -85,12 +97,20 @@ export interface PullRequestGeneratorOptions {
   values?: Record<string, string>;
 }
 
-/** A parsed name template: literal text and parameter references, in order. */
+/**
+ * A parsed name template: literal text and parameter references, in order.
+ *
+ * @public
+ */
 export type PreviewNameTemplatePart =
   | { kind: 'text'; text: string }
   | { kind: 'parameter'; name: string; source: string };
 
-/** Where the suite finds previews and how it reads a pull request back from them. */
+/**
+ * Where the suite finds previews and how it reads a pull request back from them.
+ *
+ * @public
+ */
 export interface PreviewDiscoveryConfig {
   /**
    * The template the ApplicationSet names Applications or namespaces with, e.g.
@@ -106,7 +126,11 @@ export interface PreviewDiscoveryConfig {
   prUrlTemplate?: string;
 }
 
-/** What the suite observed in a namespace's workloads. */
+/**
+ * What the suite observed in a namespace's workloads.
+ *
+ * @public
+ */
 export interface PreviewWorkloadSummary {
   digest: string | null;
   health: PreviewHealth;
@@ -117,13 +141,21 @@ export interface PreviewWorkloadSummary {
   annotations?: Record<string, string>;
 }
 
-/** What a pull request's SCM reports about it. */
+/**
+ * What a pull request's SCM reports about it.
+ *
+ * @public
+ */
 export interface PreviewPullRequestState {
   state: 'open' | 'closed' | 'merged';
   title?: string;
 }
 
-/** Everything `discoverPreviews` looks at; the Kubernetes objects are untrusted. */
+/**
+ * Everything `discoverPreviews` looks at; the Kubernetes objects are untrusted.
+ *
+ * @public
+ */
 export interface PreviewDiscoveryInput {
   config: PreviewDiscoveryConfig;
   namespaces: unknown[];

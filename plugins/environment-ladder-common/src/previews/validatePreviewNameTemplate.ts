@@ -3,6 +3,8 @@ import { parsePreviewNameTemplate } from './parsePreviewNameTemplate';
 /**
  * Checks that a preview name template can be rendered and read back, throwing an Error that
  * names the unknown parameter, unsupported expression or ambiguity.
+ *
+ * @public
  */
 export function validatePreviewNameTemplate(template: string): void {
   const parts = parsePreviewNameTemplate(template);

@@ -1,23 +1,36 @@
 import type { Ladder, LadderRung } from '../types';
 import { isCanonicalDigest } from './isCanonicalDigest';
-import { quoteValue, rungLabel, shortDigest } from './internal';
+import { quoteValue, rungLabel } from './internal';
+import { shortDigest } from '../domain/shortDigest';
 import { isPromotionInFlight } from './promotionStates';
 import type { RuleVerdict } from './types';
 
-/** How a promotion into a rung is gated, as the platform owner configured it. */
+/**
+ * How a promotion into a rung is gated, as the platform owner configured it.
+ *
+ * @public
+ */
 export interface PromotionGate {
   type: 'auto-merge' | 'review' | 'review-and-approval';
   canaryAnalysis: boolean;
 }
 
-/** Why a promotion request is refused; the router maps input → 400 and conflict or precondition → 409 (the state of the ladder or the ledger conflicts with the request). */
+/**
+ * Why a promotion request is refused; the router maps input → 400 and conflict or precondition → 409 (the state of the ladder or the ledger conflicts with the request).
+ *
+ * @public
+ */
 export interface PromotionRefusal {
   rule: string;
   message: string;
   kind: 'input' | 'conflict' | 'precondition';
 }
 
-/** What {@link checkPromotionRules} concluded. */
+/**
+ * What {@link checkPromotionRules} concluded.
+ *
+ * @public
+ */
 export interface PromotionRulesResult {
   /** Every rule that could be checked, in the order a reader follows them. */
   verdicts: RuleVerdict[];
@@ -61,6 +74,8 @@ const KIND_ORDER: Array<PromotionRefusal['kind']> = [
  *
  * Rules that depend on an unknown target or digest are left out. The refusal is the
  * first failed rule of the most important kind: input, then conflict, then precondition.
+ *
+ * @public
  */
 export function checkPromotionRules(input: {
   ladder: Ladder;
@@ -232,7 +247,7 @@ export function checkPromotionRules(input: {
         `No digest was named and ${sourceLabel} runs ${
           source.digests.length
         } digests (${source.digests
-          .map(shortDigest)
+          .map(running => shortDigest(running))
           .join(', ')}); name the one to promote`,
         'precondition',
       );
@@ -252,7 +267,9 @@ export function checkPromotionRules(input: {
         problems.push(
           `it does not run ${shortDigest(digest)}${
             source.digests.length
-              ? ` (it runs ${source.digests.map(shortDigest).join(', ')})`
+              ? ` (it runs ${source.digests
+                  .map(running => shortDigest(running))
+                  .join(', ')})`
               : ''
           }`,
         );
@@ -328,7 +345,9 @@ export function checkPromotionRules(input: {
         'target-does-not-run-digest',
         `${targetLabel} does not run ${shortDigest(digest)} yet${
           target.digests.length
-            ? ` (it runs ${target.digests.map(shortDigest).join(', ')})`
+            ? ` (it runs ${target.digests
+                .map(running => shortDigest(running))
+                .join(', ')})`
             : ''
         }`,
       );

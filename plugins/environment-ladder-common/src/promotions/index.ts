@@ -28,9 +28,11 @@ export { updateImageDigest } from './updateImageDigest';
 export type { ImageDigestEdit } from './updateImageDigest';
 export type {
   Promotion,
+  PromotionDryRun,
   PromotionEvent,
   PromotionPullRequest,
   PromotionRequest,
+  PromotionResponse,
   PromotionState,
   RuleVerdict,
 } from './types';

@@ -1,9 +1,4 @@
-import type { Digest, LadderRung } from '../types';
-
-/** A digest shortened for sentences: `sha256:` and the first 12 hex characters, then an ellipsis. */
-export function shortDigest(digest: Digest): string {
-  return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
-}
+import type { LadderRung } from '../types';
 
 /** The name a sentence uses for a rung: its title when set, else its name. */
 export function rungLabel(rung: Pick<LadderRung, 'name' | 'title'>): string {

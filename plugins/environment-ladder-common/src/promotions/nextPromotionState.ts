@@ -1,9 +1,14 @@
 import type { LadderRung } from '../types';
-import { rungLabel, shortDigest } from './internal';
+import { rungLabel } from './internal';
+import { shortDigest } from '../domain/shortDigest';
 import { isPromotionTerminal } from './promotionStates';
 import type { Promotion, PromotionState } from './types';
 
-/** What the reconciler saw of a promotion: its pull request and the target rung. */
+/**
+ * What the reconciler saw of a promotion: its pull request and the target rung.
+ *
+ * @public
+ */
 export interface PromotionObservation {
   pullRequest?: { state: 'open' | 'closed'; merged: boolean };
   targetRung?: LadderRung;
@@ -27,6 +32,8 @@ export interface PromotionObservation {
  *   every rollout is Healthy with every AnalysisRun Successful (at least one when
  *   `requireAnalysis`), or, without rollouts, every Deployment is fully available.
  * A target rung that could not be read changes nothing. Terminal states never change.
+ *
+ * @public
  */
 export function nextPromotionState(
   current: Pick<Promotion, 'state' | 'digest' | 'targetEnvironment'>,

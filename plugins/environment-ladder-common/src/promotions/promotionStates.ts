@@ -16,12 +16,20 @@ export const TERMINAL_PROMOTION_STATES: readonly PromotionState[] = [
   'superseded',
 ];
 
-/** Whether a promotion in this state still moves (and blocks another one to the same rung). */
+/**
+ * Whether a promotion in this state still moves (and blocks another one to the same rung).
+ *
+ * @public
+ */
 export function isPromotionInFlight(state: string): boolean {
   return (IN_FLIGHT_PROMOTION_STATES as readonly string[]).includes(state);
 }
 
-/** Whether a promotion in this state is finished for good. */
+/**
+ * Whether a promotion in this state is finished for good.
+ *
+ * @public
+ */
 export function isPromotionTerminal(state: string): boolean {
   return (TERMINAL_PROMOTION_STATES as readonly string[]).includes(state);
 }

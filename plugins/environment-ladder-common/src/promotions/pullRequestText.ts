@@ -2,7 +2,11 @@ import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue } from './internal';
 import type { RuleVerdict } from './types';
 
-/** The evidence a promotion pull request carries. */
+/**
+ * The evidence a promotion pull request carries.
+ *
+ * @public
+ */
 export interface PullRequestTextInput {
   /** e.g. `component:default/shop`. */
   entityRef: string;
@@ -32,6 +36,8 @@ const REF_SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * `default`, so that two entities of the same name never share a branch. The branch is
  * deterministic, so a retried promotion finds its own pull request again. Free text
  * (reason, verdict messages) is escaped so it cannot inject markup or mention people.
+ *
+ * @public
  */
 export function pullRequestText(input: PullRequestTextInput): {
   branch: string;

@@ -1,6 +1,10 @@
 import { quoteValue } from './internal';
 
-/** The values a GitOps path template may use. */
+/**
+ * The values a GitOps path template may use.
+ *
+ * @public
+ */
 export interface PathTemplateValues {
   /** The entity's name, e.g. `shop`. */
   name: string;
@@ -22,6 +26,8 @@ const MAX_LENGTH = 1024;
  * naming the problem: absolute templates, backslashes, empty, `.` or `..` segments,
  * control characters, unknown or unbalanced placeholders, and values that are empty,
  * contain `/`, `\` or `..`, or any character other than letters, digits, `.`, `_`, `-`.
+ *
+ * @public
  */
 export function renderPathTemplate(
   template: string,

@@ -1,6 +1,10 @@
 import type { Digest } from '../types';
 
-/** What a team asks for: this entity's digest, from the rung below, into `targetEnvironment`. */
+/**
+ * What a team asks for: this entity's digest, from the rung below, into `targetEnvironment`.
+ *
+ * @public
+ */
 export interface PromotionRequest {
   /** The catalog entity, e.g. `component:default/shop`. */
   entityRef: string;
@@ -19,6 +23,8 @@ export interface PromotionRequest {
 /**
  * Where a promotion is in its life: requested → pr-open → merged → running → verified,
  * or one of the terminal ends rejected, failed and superseded.
+ *
+ * @public
  */
 export type PromotionState =
   | 'requested'
@@ -30,21 +36,33 @@ export type PromotionState =
   | 'failed'
   | 'superseded';
 
-/** One promotion rule and whether the request met it, in a sentence. */
+/**
+ * One promotion rule and whether the request met it, in a sentence.
+ *
+ * @public
+ */
 export interface RuleVerdict {
   rule: string;
   passed: boolean;
   message: string;
 }
 
-/** The GitOps pull request that carries a promotion. */
+/**
+ * The GitOps pull request that carries a promotion.
+ *
+ * @public
+ */
 export interface PromotionPullRequest {
   url: string;
   number: number;
   branch: string;
 }
 
-/** One step of a promotion's history. */
+/**
+ * One step of a promotion's history.
+ *
+ * @public
+ */
 export interface PromotionEvent {
   state: PromotionState;
   /** ISO 8601. */
@@ -52,7 +70,11 @@ export interface PromotionEvent {
   message: string;
 }
 
-/** A promotion as the ledger records it. */
+/**
+ * A promotion as the ledger records it.
+ *
+ * @public
+ */
 export interface Promotion {
   id: string;
   entityRef: string;
@@ -76,4 +98,31 @@ export interface Promotion {
   history: PromotionEvent[];
   /** Why it failed or was rejected; null otherwise. */
   error: string | null;
+}
+
+/**
+ * What a dry run shows: the exact change and pull request; nothing was opened or recorded.
+ *
+ * @public
+ */
+export interface PromotionDryRun {
+  repository: string;
+  filePath: string;
+  diff: string;
+  pullRequest: { branch: string; title: string; body: string };
+}
+
+/**
+ * What `POST /promotions` answers: the backend returns it, the frontend and the scaffolder action read it.
+ *
+ * @public
+ */
+export interface PromotionResponse {
+  promotion: Promotion;
+  /** False when an earlier request with the same idempotency key recorded the promotion. */
+  created: boolean;
+  /** Present for dry runs. */
+  dryRun?: PromotionDryRun;
+  /** Something the requester should know that did not fail the request. */
+  warnings?: string[];
 }

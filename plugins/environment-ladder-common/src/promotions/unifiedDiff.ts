@@ -4,6 +4,8 @@
  * @remarks
  * Made for promotion edits, which change one place of a file: the hunk spans everything
  * between the first and the last differing line, with `context` lines around it.
+ *
+ * @public
  */
 export function unifiedDiff(
   before: string,

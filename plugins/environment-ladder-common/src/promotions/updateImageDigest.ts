@@ -14,7 +14,11 @@ import {
 import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue } from './internal';
 
-/** Which value of a manifest holds the digest. */
+/**
+ * Which value of a manifest holds the digest.
+ *
+ * @public
+ */
 export type ImageDigestEdit =
   | {
       /** A `kustomization.yaml`: the `images[]` entry whose `name` is `image`. */
@@ -68,6 +72,8 @@ const IMAGE_NAME =
  * image, and a multi-document file where the path is in none or in several documents.
  *
  * @returns the new text, and the value the digest replaced (null when there was none).
+ *
+ * @public
  */
 export function updateImageDigest(
   fileText: string,

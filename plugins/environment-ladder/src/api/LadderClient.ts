@@ -5,14 +5,15 @@ import type {
   Ladder,
   Promotion,
   PromotionRequest,
+  PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import type {
-  LadderApi,
-  PromotionRequestResult,
-  PromotionTarget,
-} from './types';
+import type { LadderApi, PromotionTarget } from './types';
 
-/** Talks to the Environment Ladder backend with the signed-in user's credentials. */
+/**
+ * Talks to the Environment Ladder backend with the signed-in user's credentials.
+ *
+ * @public
+ */
 export class LadderClient implements LadderApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -44,7 +45,7 @@ export class LadderClient implements LadderApi {
 
   async requestPromotion(
     request: PromotionRequest,
-  ): Promise<PromotionRequestResult> {
+  ): Promise<PromotionResponse> {
     const baseUrl = await this.discoveryApi.getBaseUrl('environment-ladder');
     const response = await this.fetchApi.fetch(`${baseUrl}/promotions`, {
       method: 'POST',
@@ -54,7 +55,7 @@ export class LadderClient implements LadderApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as PromotionRequestResult;
+    return (await response.json()) as PromotionResponse;
   }
 
   private async get<T>(path: string): Promise<T> {

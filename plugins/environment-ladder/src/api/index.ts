@@ -1,7 +1,3 @@
 export { LadderClient } from './LadderClient';
 export { ladderApiRef } from './types';
-export type {
-  LadderApi,
-  PromotionRequestResult,
-  PromotionTarget,
-} from './types';
+export type { LadderApi, PromotionTarget } from './types';

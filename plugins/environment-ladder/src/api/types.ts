@@ -4,6 +4,7 @@ import type {
   Ladder,
   Promotion,
   PromotionRequest,
+  PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
 /** Whether the signed-in user may promote an entity into a rung, as the permission policy decides it. */
@@ -12,23 +13,11 @@ export interface PromotionTarget {
   allowed: boolean;
 }
 
-/** What the backend answers to a promotion request. */
-export interface PromotionRequestResult {
-  promotion: Promotion;
-  /** False when an earlier request with the same idempotency key recorded the promotion. */
-  created: boolean;
-  /** Present for dry runs: the exact change and pull request; nothing was opened or recorded. */
-  dryRun?: {
-    diff: string;
-    pullRequest: { branch: string; title: string; body: string };
-    repository: string;
-    filePath: string;
-  };
-  /** Something the requester should know that did not fail the request. */
-  warnings?: string[];
-}
-
-/** Reads ladders and requests promotions from the Environment Ladder backend. */
+/**
+ * Reads ladders and requests promotions from the Environment Ladder backend.
+ *
+ * @public
+ */
 export interface LadderApi {
   getLadder(entityRef: CompoundEntityRef): Promise<Ladder>;
   /** The entity's promotions, newest first. */
@@ -36,10 +25,14 @@ export interface LadderApi {
   /** The rungs the signed-in user may promote the entity into. */
   getPromotionTargets(entityRef: CompoundEntityRef): Promise<PromotionTarget[]>;
   /** Requests a promotion (or, with `dryRun`, previews it). */
-  requestPromotion(request: PromotionRequest): Promise<PromotionRequestResult>;
+  requestPromotion(request: PromotionRequest): Promise<PromotionResponse>;
 }
 
-/** The API reference of {@link LadderApi}. */
+/**
+ * The API reference of {@link LadderApi}.
+ *
+ * @public
+ */
 export const ladderApiRef = createApiRef<LadderApi>({
   id: 'plugin.environment-ladder.ladder',
 });

@@ -13,7 +13,10 @@ const entity = {
 };
 
 function setHidden(hidden: boolean) {
-  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  Object.defineProperty(document, 'hidden', {
+    configurable: true,
+    get: () => hidden,
+  });
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
@@ -30,7 +33,9 @@ describe('useLadder', () => {
       </TestApiProvider>
     );
     renderHook(() => useLadder({ refreshMs: 40 }), { wrapper });
-    await waitFor(() => expect(getLadder.mock.calls.length).toBeGreaterThanOrEqual(3));
+    await waitFor(() =>
+      expect(getLadder.mock.calls.length).toBeGreaterThanOrEqual(3),
+    );
 
     act(() => setHidden(true));
     const whileHidden = getLadder.mock.calls.length;

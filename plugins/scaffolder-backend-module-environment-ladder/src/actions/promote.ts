@@ -12,22 +12,10 @@ import {
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type {
-  Promotion,
   PromotionRequest,
+  PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import { examples } from './promote.examples';
-
-/** What `POST /promotions` of the ladder backend answers. */
-type PromotionResponse = {
-  promotion: Promotion;
-  created: boolean;
-  dryRun?: {
-    diff: string;
-    pullRequest: { branch: string; title: string; body: string };
-    repository: string;
-    filePath: string;
-  };
-};
 
 /** The step's outputs, kept as the checkpoint's value so that a retried step does not ask again. */
 type PromoteOutputs = {
@@ -100,6 +88,8 @@ function toOutputs(response: PromotionResponse): PromoteOutputs {
  * backend, as the user who started the task, to promote an entity's digest
  * into the next rung. The rules, the pull request and the ledger live in the
  * backend; this action only carries the request and reports the answer.
+ *
+ * @public
  */
 export function createPromoteAction(options: {
   discovery: DiscoveryService;

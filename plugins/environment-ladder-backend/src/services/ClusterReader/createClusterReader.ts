@@ -2,68 +2,12 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import type { RungObjects } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  LADDER_OBJECT_KINDS,
+  type LadderObjectKind,
+  type RungObjects,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import type { ClusterReader, ClusterReadRequest } from './types';
-
-/** The kinds the ladder needs, and nothing more: about half of what the Kubernetes tab asks for. */
-const LADDER_RESOURCES: Array<{
-  key: keyof RungObjects;
-  apiPath: string;
-  plural: string;
-  /** Custom resources may be absent from a cluster: their 404 means "none". */
-  optional?: boolean;
-  /** Read for preview rungs only: the ApplicationSet's namespaces and Argo CD objects. */
-  previewsOnly?: boolean;
-  /** Cluster-scoped: listed once, never per namespace. */
-  clusterScoped?: boolean;
-}> = [
-  { key: 'pods', apiPath: '/api/v1', plural: 'pods' },
-  { key: 'replicaSets', apiPath: '/apis/apps/v1', plural: 'replicasets' },
-  { key: 'deployments', apiPath: '/apis/apps/v1', plural: 'deployments' },
-  {
-    key: 'rollouts',
-    apiPath: '/apis/argoproj.io/v1alpha1',
-    plural: 'rollouts',
-    optional: true,
-  },
-  {
-    key: 'analysisRuns',
-    apiPath: '/apis/argoproj.io/v1alpha1',
-    plural: 'analysisruns',
-    optional: true,
-  },
-  {
-    key: 'ingresses',
-    apiPath: '/apis/networking.k8s.io/v1',
-    plural: 'ingresses',
-  },
-  {
-    key: 'horizontalPodAutoscalers',
-    apiPath: '/apis/autoscaling/v2',
-    plural: 'horizontalpodautoscalers',
-  },
-  {
-    key: 'namespaces',
-    apiPath: '/api/v1',
-    plural: 'namespaces',
-    previewsOnly: true,
-    clusterScoped: true,
-  },
-  {
-    key: 'applications',
-    apiPath: '/apis/argoproj.io/v1alpha1',
-    plural: 'applications',
-    optional: true,
-    previewsOnly: true,
-  },
-  {
-    key: 'applicationSets',
-    apiPath: '/apis/argoproj.io/v1alpha1',
-    plural: 'applicationsets',
-    optional: true,
-    previewsOnly: true,
-  },
-];
 
 /** The header through which the Kubernetes plugin's proxy picks a cluster. */
 const CLUSTER_HEADER = 'Backstage-Kubernetes-Cluster';
@@ -72,6 +16,8 @@ const CLUSTER_HEADER = 'Backstage-Kubernetes-Cluster';
  * Reads objects through the Kubernetes plugin's own proxy endpoint, so that
  * clusters, their credentials and TLS settings are configured once, in
  * `kubernetes.clusterLocatorMethods`, and never a second time for the ladder.
+ *
+ * @public
  */
 export function createClusterReader(options: {
   discovery: DiscoveryService;
@@ -83,7 +29,7 @@ export function createClusterReader(options: {
 
   async function list(
     request: ClusterReadRequest,
-    resource: (typeof LADDER_RESOURCES)[number],
+    resource: LadderObjectKind,
     namespace: string | undefined,
     baseUrl: string,
     token: string,
@@ -142,7 +88,7 @@ export function createClusterReader(options: {
       ]);
       const namespaces =
         request.namespaces.length > 0 ? request.namespaces : [undefined];
-      const resources = LADDER_RESOURCES.filter(
+      const resources = LADDER_OBJECT_KINDS.filter(
         resource => request.previews || !resource.previewsOnly,
       );
       const lists = await Promise.all(

@@ -1,6 +1,10 @@
 import type { RungObjects } from '@environment-ladder/plugin-environment-ladder-common';
 
-/** What to read from one cluster for one entity. */
+/**
+ * What to read from one cluster for one entity.
+ *
+ * @public
+ */
 export interface ClusterReadRequest {
   /** The cluster's name in the Kubernetes plugin's configuration. */
   cluster: string;
@@ -17,7 +21,11 @@ export interface ClusterReadRequest {
   signal?: AbortSignal;
 }
 
-/** Reads the objects the ladder needs from a cluster the Kubernetes plugin knows. */
+/**
+ * Reads the objects the ladder needs from a cluster the Kubernetes plugin knows.
+ *
+ * @public
+ */
 export interface ClusterReader {
   readObjects(request: ClusterReadRequest): Promise<RungObjects>;
 }

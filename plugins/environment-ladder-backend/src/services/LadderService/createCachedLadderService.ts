@@ -1,19 +1,10 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  LADDER_READ_ANNOTATIONS,
+  type Ladder,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import type { LadderService } from './types';
-
-/**
- * The annotations that change what a ladder reads; the cache key carries
- * them so that an edited entity is never answered from an old reading.
- */
-const LADDER_ANNOTATIONS = [
-  'backstage.io/kubernetes-id',
-  'backstage.io/kubernetes-label-selector',
-  'backstage.io/kubernetes-namespace',
-  'environment-ladder.io/preview-name-template',
-  'github.com/project-slug',
-];
 
 /** How recently a read in progress must have begun for a fresh request to share it. */
 const FRESH_JOIN_MS = 1000;
@@ -23,7 +14,7 @@ function cacheKey(entity: Entity): string {
   return JSON.stringify([
     'ladder/v1',
     stringifyEntityRef(entity),
-    ...LADDER_ANNOTATIONS.map(name => annotations[name] ?? null),
+    ...LADDER_READ_ANNOTATIONS.map(name => annotations[name] ?? null),
   ]);
 }
 

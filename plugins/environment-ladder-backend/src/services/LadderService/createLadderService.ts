@@ -3,8 +3,11 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   buildLadder,
   type FindPreviewsOptions,
+  KUBERNETES_ID_ANNOTATION,
+  PREVIEW_NAME_TEMPLATE_ANNOTATION,
+  PROJECT_SLUG_ANNOTATION,
   type Ladder,
-  type RungObjects,
+  type RungResult,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import {
   checkPreviewNameTemplate,
@@ -19,17 +22,6 @@ import type {
 } from '../PullRequestStates/types';
 import { entityLadderSelector } from './entityLadderSelector';
 import type { LadderService } from './types';
-
-type RungResult =
-  | { objectsByCluster: Array<{ cluster: string; objects: RungObjects }> }
-  | { error: { cluster: string; message: string } }
-  | null;
-
-/** Overrides the preview rung's `nameTemplate` for one entity. */
-export const PREVIEW_NAME_TEMPLATE_ANNOTATION =
-  'environment-ladder.io/preview-name-template';
-const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
-const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 
 function githubRepository(entity: Entity): GithubRepository | undefined {
   const slug = entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION];
@@ -49,7 +41,11 @@ function toOpenPullRequests(
   return { open, complete: states.complete };
 }
 
-/** Creates the ladder service: one parallel read per rung and cluster, each bounded by the cluster timeout. */
+/**
+ * Creates the ladder service: one parallel read per rung and cluster, each bounded by the cluster timeout.
+ *
+ * @public
+ */
 export function createLadderService(options: {
   config: LadderConfig;
   clusterReader: ClusterReader;

@@ -1,8 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
-
-const KUBERNETES_ID = 'backstage.io/kubernetes-id';
-const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
-const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+import {
+  KUBERNETES_ID_ANNOTATION as KUBERNETES_ID,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION as KUBERNETES_LABEL_SELECTOR,
+  KUBERNETES_NAMESPACE_ANNOTATION as KUBERNETES_NAMESPACE,
+} from '@environment-ladder/plugin-environment-ladder-common';
 
 /** Only the characters Kubernetes allows in label selectors, so that nothing else reaches a cluster. */
 const LABEL_SELECTOR = /^[A-Za-z0-9_./\-=!,() ]{1,1024}$/;

@@ -13,16 +13,14 @@ import {
   unifiedDiff,
   type PromotionRequest,
 } from '@environment-ladder/plugin-environment-ladder-common';
-// The ladder stories are the domain's own test fixtures (not part of the common
-// package's API): the service is tested on the very ladders buildLadder is.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { builds } from '@environment-ladder/plugin-environment-ladder-common/src/__fixtures__/ladder/kubernetes';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// The ladder stories are the domain's own test fixtures, published as the
+// common package's testUtils: the service is tested on the very ladders buildLadder is.
 import {
+  builds,
   brokenLadder,
   healthyLadder,
   prodMidCanaryLadder,
-} from '@environment-ladder/plugin-environment-ladder-common/src/__fixtures__/ladder/stories';
+} from '@environment-ladder/plugin-environment-ladder-common/testUtils';
 import type { Knex } from 'knex';
 import { readLadderConfig } from '../../config';
 import type { GitOpsConfig } from '../../config/gitOps';

@@ -4,13 +4,14 @@ import {
   checkPromotionRules,
   isPromotionInFlight,
   type Promotion,
+  type PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import {
   createPromotionAdvancer,
   type PromotionAdvancer,
   type PromotionAdvancerOptions,
 } from './createPromotionAdvancer';
-import type { PromotionResponse, PromotionService } from './types';
+import type { PromotionService } from './types';
 
 /**
  * Creates the promotion service: the rules, the GitOps pull request and the ledger in one

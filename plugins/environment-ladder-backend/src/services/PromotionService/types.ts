@@ -2,23 +2,8 @@ import type { Entity } from '@backstage/catalog-model';
 import type {
   Promotion,
   PromotionRequest,
+  PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
-
-/** What a promotion request answers. */
-export interface PromotionResponse {
-  promotion: Promotion;
-  /** False when an earlier request with the same idempotency key recorded it. */
-  created: boolean;
-  /** Present for dry runs: the exact change and pull request, nothing written. */
-  dryRun?: {
-    repository: string;
-    filePath: string;
-    diff: string;
-    pullRequest: { branch: string; title: string; body: string };
-  };
-  /** Something the caller should know that did not fail the request. */
-  warnings?: string[];
-}
 
 /** Requests promotions, records them in the ledger and follows them to the end. */
 export interface PromotionService {

@@ -2,7 +2,7 @@ import type {
   Promotion,
   PromotionState,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import type { PromotionRequestResult } from '../types';
+import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
 
 /** The digests of the ladder fixture (`src/__fixtures__/ladder.ts`): dev runs D2, staging D1. */
 export const D1 = `sha256:${'1'.repeat(64)}`;
@@ -61,7 +61,7 @@ export function promotionWith(
 }
 
 /** What the backend answers to a dry run of the dev → staging promotion. */
-export const dryRunResult: PromotionRequestResult = {
+export const dryRunResult: PromotionResponse = {
   promotion: {
     ...promotion,
     id: 'dry-run',

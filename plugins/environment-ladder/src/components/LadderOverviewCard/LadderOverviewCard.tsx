@@ -1,10 +1,16 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  shortDigest,
+  type LadderRung,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import { useLadder } from '../../hooks/useLadder';
-import { shortDigest } from '../DigestChip';
 import { describeComparison } from '../RungCard';
 
 /** One line per rung: what runs there and whether anything is wrong. */
@@ -14,12 +20,18 @@ export function summarizeRung(rung: LadderRung): string {
   const what =
     rung.digests.length === 0
       ? 'nothing running'
-      : rung.digests.map(shortDigest).join(' + ');
+      : rung.digests
+          .map(digest => shortDigest(digest, { ellipsis: false }))
+          .join(' + ');
   const parts = [what];
   const comparison = describeComparison(rung.comparedToBelow);
   if (comparison) parts.push(comparison.toLowerCase());
   if (rung.violations.length > 0) {
-    parts.push(`${rung.violations.length} broken rule${rung.violations.length === 1 ? '' : 's'}`);
+    parts.push(
+      `${rung.violations.length} broken rule${
+        rung.violations.length === 1 ? '' : 's'
+      }`,
+    );
   }
   return parts.join(' · ');
 }
@@ -36,7 +48,10 @@ export function LadderOverviewCard() {
         <List dense>
           {ladder.rungs.map(rung => (
             <ListItem key={rung.name} data-testid={`summary-${rung.name}`}>
-              <ListItemText primary={rung.title} secondary={summarizeRung(rung)} />
+              <ListItemText
+                primary={rung.title}
+                secondary={summarizeRung(rung)}
+              />
             </ListItem>
           ))}
         </List>

@@ -8,7 +8,7 @@ import CircularProgress from '@material-ui/core/CircularProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
 import { useState } from 'react';
-import type { PromotionRequestResult } from '../../api';
+import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
 import { PromoteDialog } from './PromoteDialog';
 
 /** Why the source rung has nothing to promote, or null when it has. */
@@ -42,7 +42,7 @@ export function PromoteButton(props: {
   /** True while the promotion targets load. */
   targetsLoading?: boolean;
   /** Called after a promotion (not a dry run) was requested. */
-  onRequested?: (result: PromotionRequestResult) => void;
+  onRequested?: (result: PromotionResponse) => void;
 }) {
   const {
     entityRef,

@@ -13,7 +13,8 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useState } from 'react';
-import { ladderApiRef, type PromotionRequestResult } from '../../api';
+import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
+import { ladderApiRef } from '../../api';
 import { PromotionStateChip } from '../PromotionHistory/PromotionStateChip';
 import { describeRequestError } from './describeRequestError';
 import { scaffolderTemplateLink } from './scaffolderTemplateLink';
@@ -89,7 +90,7 @@ function Warnings(props: { warnings?: string[] }) {
   );
 }
 
-function DryRunResult(props: { result: PromotionRequestResult }) {
+function DryRunResult(props: { result: PromotionResponse }) {
   const classes = useStyles();
   const { dryRun } = props.result;
   if (!dryRun) {
@@ -122,7 +123,7 @@ function DryRunResult(props: { result: PromotionRequestResult }) {
   );
 }
 
-function RequestResult(props: { result: PromotionRequestResult }) {
+function RequestResult(props: { result: PromotionResponse }) {
   const { promotion, created, warnings } = props.result;
   return (
     <Box component="section" aria-label="Promotion requested" mt={2}>
@@ -160,17 +161,15 @@ export function PromoteDialog(props: {
   entityRef: string;
   source: LadderRung;
   target: LadderRung;
-  onRequested?: (result: PromotionRequestResult) => void;
+  onRequested?: (result: PromotionResponse) => void;
 }) {
   const { open, onClose, entityRef, source, target, onRequested } = props;
   const ladderApi = useApi(ladderApiRef);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState<'preview' | 'request' | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const [preview, setPreview] = useState<PromotionRequestResult | undefined>();
-  const [requested, setRequested] = useState<
-    PromotionRequestResult | undefined
-  >();
+  const [preview, setPreview] = useState<PromotionResponse | undefined>();
+  const [requested, setRequested] = useState<PromotionResponse | undefined>();
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const digest = source.digest ?? undefined;
   const { name } = parseEntityRef(entityRef);

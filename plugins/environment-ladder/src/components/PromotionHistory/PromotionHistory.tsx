@@ -8,6 +8,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import {
   isPromotionInFlight,
+  shortDigest,
   type Promotion,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import Box from '@material-ui/core/Box';
@@ -25,7 +26,6 @@ import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import { Fragment, useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ladderApiRef } from '../../api';
-import { shortDigest } from '../DigestChip';
 import { PromotionStateChip } from './PromotionStateChip';
 
 /** How often the history refreshes while a promotion is still moving. */
@@ -108,7 +108,7 @@ function PromotionRow(props: { promotion: Promotion }) {
         <TableCell>
           <Tooltip title={promotion.digest}>
             <code aria-label={promotion.digest}>
-              {shortDigest(promotion.digest)}
+              {shortDigest(promotion.digest, { ellipsis: false })}
             </code>
           </Tooltip>
         </TableCell>

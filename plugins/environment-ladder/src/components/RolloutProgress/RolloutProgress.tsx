@@ -57,7 +57,8 @@ export function RolloutProgress(props: { rollout: RolloutStatus }) {
         <Box mt={0.5}>
           <Typography variant="caption">
             Step {rollout.step}
-            {rollout.setWeight !== null && ` · set weight ${rollout.setWeight}%`}
+            {rollout.setWeight !== null &&
+              ` · set weight ${rollout.setWeight}%`}
             {rollout.actualWeight !== null &&
               ` · actual weight ${rollout.actualWeight}%`}
           </Typography>

@@ -20,7 +20,12 @@ export function StepTrack(props: { current: number; total: number }) {
   const { current, total } = props;
   const classes = useStyles();
   return (
-    <Box display="flex" style={{ gap: 3 }} role="list" aria-label={`step ${current} of ${total}`}>
+    <Box
+      display="flex"
+      style={{ gap: 3 }}
+      role="list"
+      aria-label={`step ${current} of ${total}`}
+    >
       {Array.from({ length: total }, (_, index) => {
         let state: 'done' | 'current' | 'pending' = 'pending';
         if (index < current) state = 'done';
@@ -31,9 +36,9 @@ export function StepTrack(props: { current: number; total: number }) {
             role="listitem"
             aria-current={state === 'current' ? 'step' : undefined}
             aria-label={`step ${index + 1}: ${state}`}
-            className={`${classes.step} ${state === 'done' ? classes.done : ''} ${
-              state === 'current' ? classes.current : ''
-            }`}
+            className={`${classes.step} ${
+              state === 'done' ? classes.done : ''
+            } ${state === 'current' ? classes.current : ''}`}
           />
         );
       })}

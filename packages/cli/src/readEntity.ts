@@ -4,11 +4,11 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
+import { KUBERNETES_ID_ANNOTATION as KUBERNETES_ID } from '@environment-ladder/plugin-environment-ladder-common';
 import { parseAllDocuments } from 'yaml';
 import { InspectError, UsageError } from './errors';
 import { resolveExisting, type PathContext } from './resolvePath';
 
-const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 const REF =
   /^(?:([A-Za-z0-9][A-Za-z0-9._-]*):)?(?:([a-z0-9][a-z0-9-]*)\/)?([A-Za-z0-9][A-Za-z0-9._-]*)$/;
 

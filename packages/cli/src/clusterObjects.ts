@@ -1,13 +1,15 @@
 import {
+  LADDER_OBJECT_KINDS,
   emptyRungObjects,
   matchesLabelSelector,
   parseLabelSelector,
+  type LadderObjectKind,
   type RungObjects,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import type {
   ClusterReader,
   ClusterReadRequest,
-} from '../services/ClusterReader/types';
+} from '@environment-ladder/plugin-environment-ladder-backend';
 
 /** Every list of {@link RungObjects}; the objects read from files fill all of them. */
 export type ClusterObjects = Required<RungObjects>;
@@ -15,48 +17,22 @@ export type ClusterObjects = Required<RungObjects>;
 type ListKey = keyof ClusterObjects;
 
 /** The lists every cluster read returns. */
-const LIST_KEYS: ListKey[] = [
-  'pods',
-  'replicaSets',
-  'deployments',
-  'rollouts',
-  'analysisRuns',
-  'ingresses',
-  'horizontalPodAutoscalers',
-];
+const LIST_KEYS: ListKey[] = LADDER_OBJECT_KINDS.filter(
+  kind => !kind.previewsOnly,
+).map(kind => kind.key);
 
 /**
  * The lists a cluster read returns only when it asks for `previews`, as the
  * real ClusterReader lists them for preview rungs only.
  */
-const PREVIEW_LIST_KEYS: ListKey[] = [
-  'namespaces',
-  'applications',
-  'applicationSets',
-];
+const PREVIEW_LIST_KEYS: ListKey[] = LADDER_OBJECT_KINDS.filter(
+  kind => kind.previewsOnly,
+).map(kind => kind.key);
 
-/**
- * The kinds the ladder reads, by kind and API group: the API server serves
- * every version of a group, so a dump written in another version counts too.
- */
-const LADDER_KINDS: Record<
-  string,
-  { key: ListKey; groups: string[]; clusterScoped?: boolean }
-> = {
-  Pod: { key: 'pods', groups: [''] },
-  ReplicaSet: { key: 'replicaSets', groups: ['apps', 'extensions'] },
-  Deployment: { key: 'deployments', groups: ['apps', 'extensions'] },
-  Rollout: { key: 'rollouts', groups: ['argoproj.io'] },
-  AnalysisRun: { key: 'analysisRuns', groups: ['argoproj.io'] },
-  Ingress: { key: 'ingresses', groups: ['networking.k8s.io', 'extensions'] },
-  HorizontalPodAutoscaler: {
-    key: 'horizontalPodAutoscalers',
-    groups: ['autoscaling'],
-  },
-  Namespace: { key: 'namespaces', groups: [''], clusterScoped: true },
-  Application: { key: 'applications', groups: ['argoproj.io'] },
-  ApplicationSet: { key: 'applicationSets', groups: ['argoproj.io'] },
-};
+/** The kinds the ladder reads, by kind (and API group, see {@link LADDER_OBJECT_KINDS}). */
+const LADDER_KINDS: Record<string, LadderObjectKind> = Object.fromEntries(
+  LADDER_OBJECT_KINDS.map(kind => [kind.kind, kind]),
+);
 
 /** The label the API server gives every namespace: its own name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

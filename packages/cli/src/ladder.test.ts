@@ -14,9 +14,12 @@ import {
 } from '@environment-ladder/fixture-cluster';
 import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
 import { parse } from 'yaml';
-import { readLadderConfig, type LadderConfig } from '../config';
-import { createClusterReader } from '../services/ClusterReader/createClusterReader';
-import { createLadderService } from '../services/LadderService/createLadderService';
+import {
+  createClusterReader,
+  createLadderService,
+  readLadderConfig,
+  type LadderConfig,
+} from '@environment-ladder/plugin-environment-ladder-backend';
 import { EXAMPLES, inspectJson, REPO_ROOT, runInspect } from './testUtils';
 
 /*

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RungObjects } from '@environment-ladder/plugin-environment-ladder-common';
-import { readLadderConfig } from '../config';
-import { createLadderService } from '../services/LadderService/createLadderService';
+import {
+  createLadderService,
+  readLadderConfig,
+} from '@environment-ladder/plugin-environment-ladder-backend';
 import {
   type ClusterObjects,
   createFileClusterReader,

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { main } from './cli';
 
-// Test helpers run from the sources only, where __dirname is src/inspect.
-/** The backend package's folder, where yarn runs its scripts. */
+// Test helpers run from the sources only, where __dirname is src.
+/** The CLI package's folder, where yarn runs its scripts. */
 // eslint-disable-next-line no-restricted-syntax
-export const PACKAGE_DIR = path.resolve(__dirname, '../..');
+export const PACKAGE_DIR = path.resolve(__dirname, '..');
 /** The repository root. */
 export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
 export const EXAMPLES = path.join(REPO_ROOT, 'examples/clusters');
