@@ -208,7 +208,6 @@ function describePreview(preview: PreviewEnvironment): string {
   return `Application ${preview.applicationName ?? '?'}`;
 }
 
-
 function buildRung(
   rung: {
     name: string;
