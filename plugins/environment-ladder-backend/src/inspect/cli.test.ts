@@ -920,10 +920,11 @@ describe("inspect prints the CLI's Status and Message", () => {
         status: words.status,
         message: words.message,
       });
-      // Ours, on its own field: never a prefix or a rewording of the CLI's message.
-      if (rollout.explanation !== null) {
-        expect(rollout.explanation).not.toContain(rollout.message || '\u0000');
-      }
+      // Ours, on its own field: never the CLI's message again, reworded or prefixed.
+      expect(
+        rollout.message !== '' &&
+          (rollout.explanation ?? '').includes(rollout.message),
+      ).toBe(false);
     },
   );
 
