@@ -30,7 +30,17 @@ function paymentsProdRollout() {
 describe('RolloutProgress', () => {
   it("shows the CLI's status and message, our note apart, and why the payments analysis failed with its values", async () => {
     await renderInTestApp(<RolloutProgress rollout={paymentsProdRollout()} />);
-    const key = expected.payments.prod.rollout;
+    // The answer key's shape, for the fields this test reads.
+    const key = expected.payments.prod.rollout as unknown as {
+      phase: string;
+      message: string;
+      analysisRuns: Array<{
+        name: string;
+        phase: string;
+        message?: string;
+        metrics: Array<{ name: string; values?: string[] }>;
+      }>;
+    };
 
     // kubectl argo rollouts get rollout: Status Paused, Message CanaryPauseStep.
     expect(screen.getByTestId('rollout-status-payments')).toHaveTextContent(
@@ -50,9 +60,7 @@ describe('RolloutProgress', () => {
 
     // The failed analysis of the earlier canary: the controller's reason, and
     // every value its metric measured.
-    const failedKey = key.analysisRuns.find(
-      (run: { phase: string }) => run.phase === 'Failed',
-    );
+    const failedKey = key.analysisRuns.find(run => run.phase === 'Failed')!;
     const failed = within(screen.getByTestId(`analysis-${failedKey.name}`));
     expect(
       failed.getByTestId(`analysis-failure-${failedKey.name}`),
@@ -60,16 +68,14 @@ describe('RolloutProgress', () => {
     const metric = failed.getByTestId(
       `analysis-metric-${failedKey.name}-${failedKey.metrics[0].name}`,
     );
-    for (const value of failedKey.metrics[0].values) {
+    for (const value of failedKey.metrics[0].values!) {
       expect(metric).toHaveTextContent(value);
     }
     expect(metric).toHaveTextContent('failed (3) > failureLimit (2)');
     expect(metric).toHaveTextContent('result >= 0.99');
 
     // The running analysis of the current canary has no failure reason.
-    const running = key.analysisRuns.find(
-      (run: { phase: string }) => run.phase === 'Running',
-    );
+    const running = key.analysisRuns.find(run => run.phase === 'Running')!;
     expect(
       screen.queryByTestId(`analysis-failure-${running.name}`),
     ).not.toBeInTheDocument();
