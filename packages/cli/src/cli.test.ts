@@ -40,12 +40,15 @@ describe('inspect without --config', () => {
           namespace: 'default',
           name: 'example-rollout-canary',
           strategy: 'Canary',
+          // The CLI's Status and Message; the explanation is ours.
           phase: 'Progressing',
-          message:
-            'Waiting for roll out to finish: More replicas need to be updated',
+          message: 'more replicas need to be updated',
+          explanation: '2 of 5 replicas run the new version so far.',
           step: '3/4',
           setWeight: 40,
-          actualWeight: null,
+          // Without traffic routing: the canary ReplicaSet's available pods over the
+          // rollout's; none is in the file, so 0, as the CLI would print.
+          actualWeight: 0,
           replicas: {
             desired: 5,
             current: 5,
@@ -54,6 +57,7 @@ describe('inspect without --config', () => {
             available: 5,
           },
           images: [],
+          cliImages: [],
           analysisRuns: [],
         },
       ],
@@ -94,6 +98,7 @@ describe('inspect without --config', () => {
           strategy: 'BlueGreen',
           phase: 'Healthy',
           message: '',
+          explanation: null,
           step: null,
           setWeight: null,
           actualWeight: null,
@@ -105,6 +110,7 @@ describe('inspect without --config', () => {
             available: 1,
           },
           images: [],
+          cliImages: [],
           analysisRuns: [],
         },
       ],
@@ -157,11 +163,13 @@ describe('inspect without --config', () => {
         'strategy',
         'phase',
         'message',
+        'explanation',
         'step',
         'setWeight',
         'actualWeight',
         'replicas',
         'images',
+        'cliImages',
         'analysisRuns',
       ]);
     }
@@ -177,6 +185,8 @@ describe('inspect without --config', () => {
       strategy: 'Canary',
       phase: 'Paused',
       message: 'CanaryPauseStep',
+      explanation:
+        'Paused at step 3/8 by a timed pause (10m); it goes on by itself.',
       step: '3/8',
       setWeight: 20,
       actualWeight: 20,
@@ -199,7 +209,51 @@ describe('inspect without --config', () => {
           roles: ['stable'],
         },
       ],
-      analysisRuns: [{ name: 'payments-vjvdslfsfq-12', phase: 'Running' }],
+      // The CLI sorts its images by name: here the stable digest (5a3b…) first.
+      cliImages: [
+        {
+          image: `ghcr.io/acme/payments@${want.rollout.stableDigest}`,
+          tags: ['stable'],
+        },
+        { image: want.specImage, tags: ['canary'] },
+      ],
+      analysisRuns: [
+        {
+          name: 'payments-vjvdslfsfq-12',
+          phase: 'Running',
+          revision: 12,
+          failureReason: null,
+          metrics: [
+            {
+              name: 'success-rate',
+              phase: 'Running',
+              failureReason: null,
+              values: ['0.998', '0.997', '0.997'],
+            },
+            {
+              name: 'latency-p99',
+              phase: 'Running',
+              failureReason: null,
+              values: ['0.287', '0.301', null],
+            },
+          ],
+        },
+        // The earlier canary's failed analysis: why, and the values measured.
+        {
+          name: want.rollout.analysisRuns[1].name,
+          phase: 'Failed',
+          revision: 10,
+          failureReason: want.rollout.analysisRuns[1].message,
+          metrics: [
+            {
+              name: 'success-rate',
+              phase: 'Failed',
+              failureReason: 'failed (3) > failureLimit (2)',
+              values: want.rollout.analysisRuns[1].metrics[0].values,
+            },
+          ],
+        },
+      ],
     });
 
     // Every service's workload runs the digests, and pods per digest, of the answer key.
@@ -729,4 +783,176 @@ describe('inspect paths', () => {
       `nope.yaml: no such file or folder (looked in ${REPO_ROOT} and ${PACKAGE_DIR})`,
     );
   });
+});
+
+/**
+ * `kubectl argo rollouts get rollout`'s Status and Message for each Argo CD Rollout
+ * fixture, worked out by hand from upstream's GetRolloutPhase and
+ * CalculateRolloutPhase (utils/rollout/rolloututil.go) — the answer key `inspect` must
+ * print. `pre-v0.8` marks the four rollouts last written by a controller before v0.8:
+ * today's CLI no longer reads their `status.canary.stableRS` (or, for blue-green, has
+ * no stable ReplicaSet to wait for) and would call them Progressing; we print what the
+ * CLI of their controller's time printed, as Argo CD does (see the common README).
+ */
+const CLI_WORDS: Record<
+  string,
+  { status: string; message: string; preV08?: true }
+> = {
+  'newRolloutWithoutStatus.yaml': {
+    status: 'Progressing',
+    message: 'more replicas need to be updated',
+  },
+  'progressing_newGeneration.yaml': {
+    status: 'Progressing',
+    message: 'waiting for rollout spec update to be observed',
+  },
+  'progressing_newWorkloadGeneration.yaml': { status: 'Healthy', message: '' },
+  'degraded_statusPhaseMessage.yaml': {
+    status: 'Degraded',
+    message: 'InvalidSpec',
+  },
+  'healthy_legacy_v0.9_observedGeneration.yaml': {
+    status: 'Healthy',
+    message: '',
+  },
+  'healthy_legacy_v0.9_observedGeneration_numeric.yaml': {
+    status: 'Healthy',
+    message: '',
+  },
+  'healthy_legacy_v1.0_newWorkloadGeneration.yaml': {
+    status: 'Healthy',
+    message: '',
+  },
+  'healthy_newWorkloadGeneration.yaml': { status: 'Healthy', message: '' },
+  'degraded_invalidSpec.yaml': {
+    status: 'Degraded',
+    message: `InvalidSpec: The Rollout "basic" is invalid: spec.strategy.strategy: Required value: Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'`,
+  },
+  'degraded_rolloutTimeout.yaml': {
+    status: 'Degraded',
+    message:
+      'ProgressDeadlineExceeded: ReplicaSet "guestbook-bluegreen-helm-guestbook-6b8cf6f7db" has timed out progressing.',
+  },
+  'degraded_abortedRollout.yaml': {
+    status: 'Degraded',
+    message: 'RolloutAborted: Rollout is aborted',
+  },
+  'bluegreen/healthy_servingActiveService.yaml': {
+    status: 'Healthy',
+    message: '',
+    preV08: true,
+  },
+  'bluegreen/progressing_addingMoreReplicas.yaml': {
+    status: 'Progressing',
+    message: 'more replicas need to be updated',
+  },
+  'bluegreen/progressing_waitingUntilAvailable.yaml': {
+    status: 'Progressing',
+    message: 'updated replicas are still becoming available',
+  },
+  'canary/progressing_setWeightStep.yaml': {
+    status: 'Progressing',
+    message: 'more replicas need to be updated',
+  },
+  'canary/progressing_killingOldReplicas.yaml': {
+    status: 'Progressing',
+    message: 'old replicas are pending termination',
+  },
+  'suspended_controllerPause.yaml': {
+    status: 'Paused',
+    message: 'CanaryPauseStep',
+  },
+  'suspended_userPause.yaml': { status: 'Paused', message: 'manually paused' },
+  'suspended_v1.0_pausedRollout.yaml': {
+    status: 'Paused',
+    message: 'CanaryPauseStep',
+  },
+  'canary/healthy_executedAllStepsPreV0.8.yaml': {
+    status: 'Healthy',
+    message: '',
+    preV08: true,
+  },
+  'canary/healthy_executedAllSteps.yaml': { status: 'Healthy', message: '' },
+  'canary/progressing_noSteps.yaml': {
+    status: 'Progressing',
+    message: 'updated replicas are still becoming available',
+  },
+  'canary/healthy_noSteps.yaml': {
+    status: 'Healthy',
+    message: '',
+    preV08: true,
+  },
+  'canary/healthy_emptyStepsList.yaml': {
+    status: 'Healthy',
+    message: '',
+    preV08: true,
+  },
+};
+
+describe("inspect prints the CLI's Status and Message", () => {
+  function listYaml(dir: string): string[] {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap(entry =>
+        entry.isDirectory()
+          ? listYaml(path.join(dir, entry.name))
+          : [path.join(dir, entry.name)],
+      )
+      .filter(file => /\.ya?ml$/.test(file))
+      .sort();
+  }
+
+  it('has an answer for every Argo CD Rollout fixture', () => {
+    expect(
+      listYaml(ARGO_CD_ROLLOUTS).map(file =>
+        path.relative(ARGO_CD_ROLLOUTS, file),
+      ),
+    ).toEqual(Object.keys(CLI_WORDS).sort());
+  });
+
+  it.each(Object.entries(CLI_WORDS))(
+    'for the Argo CD fixture %s',
+    async (file, words) => {
+      const output = await inspectJson([path.join(ARGO_CD_ROLLOUTS, file)]);
+      expect(output.rollouts).toHaveLength(1);
+      const [rollout] = output.rollouts;
+      expect({ status: rollout.phase, message: rollout.message }).toEqual({
+        status: words.status,
+        message: words.message,
+      });
+      // Ours, on its own field: never the CLI's message again, reworded or prefixed.
+      expect(
+        rollout.message !== '' &&
+          (rollout.explanation ?? '').includes(rollout.message),
+      ).toBe(false);
+    },
+  );
+
+  it.each(['dev', 'staging', 'prod', 'previews'])(
+    'for every rollout of examples/clusters/%s, as the answer key records it',
+    async cluster => {
+      const output = await inspectJson([`examples/clusters/${cluster}`]);
+      const keyed = Object.entries(expected)
+        .filter(([service]) => !service.startsWith('$'))
+        .map(([, story]: [string, any]) => story[cluster])
+        .filter((rung: any) => rung?.rollout);
+      expect(
+        output.rollouts.map((r: any) => `${r.namespace}/${r.name}`).sort(),
+      ).toEqual(
+        keyed
+          .map((rung: any) => `${rung.namespace}/${rung.workload.name}`)
+          .sort(),
+      );
+      for (const rung of keyed) {
+        const rollout = output.rollouts.find(
+          (r: any) =>
+            r.namespace === rung.namespace && r.name === rung.workload.name,
+        );
+        expect({ status: rollout.phase, message: rollout.message }).toEqual({
+          status: rung.rollout.phase,
+          message: rung.rollout.message ?? '',
+        });
+      }
+    },
+  );
 });

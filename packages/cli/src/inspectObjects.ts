@@ -9,13 +9,20 @@ import {
   type WorkloadStatus,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
-/** A rollout as `inspect` prints it: {@link RolloutStatus} without cluster and `aborted`, analysis runs by name and phase. */
+/**
+ * A rollout as `inspect` prints it: {@link RolloutStatus} without cluster and
+ * `aborted`. `phase` and `message` are `kubectl argo rollouts get rollout`'s Status and
+ * Message word for word, as are strategy, step, weights, replicas and `cliImages`;
+ * `explanation` is the ladder's own line, never the CLI's. Analysis runs by name,
+ * phase, revision, failure reason and each metric's measured values.
+ */
 export interface InspectedRollout {
   namespace: string;
   name: string;
   strategy: RolloutStatus['strategy'];
   phase: RolloutStatus['phase'];
   message: string;
+  explanation: string | null;
   step: string | null;
   setWeight: number | null;
   actualWeight: number | null;
@@ -25,7 +32,19 @@ export interface InspectedRollout {
     digests: string[];
     roles: RolloutStatus['images'][number]['roles'];
   }>;
-  analysisRuns: Array<{ name: string; phase: string }>;
+  cliImages: NonNullable<RolloutStatus['cliImages']>;
+  analysisRuns: Array<{
+    name: string;
+    phase: string;
+    revision: number | null;
+    failureReason: string | null;
+    metrics: Array<{
+      name: string;
+      phase: string;
+      failureReason: string | null;
+      values: Array<string | null>;
+    }>;
+  }>;
 }
 
 /** A workload as `inspect` prints it: what {@link WorkloadStatus} says it asks for and runs. */
@@ -121,6 +140,7 @@ export function inspectObjects(
       strategy: status.strategy,
       phase: status.phase,
       message: status.message,
+      explanation: status.explanation ?? null,
       step: status.step,
       setWeight: status.setWeight,
       actualWeight: status.actualWeight,
@@ -130,9 +150,21 @@ export function inspectObjects(
         digests: [...image.digests],
         roles: [...image.roles],
       })),
+      cliImages: (status.cliImages ?? []).map(image => ({
+        image: image.image,
+        tags: [...image.tags],
+      })),
       analysisRuns: status.analysisRuns.map(run => ({
         name: run.name,
         phase: run.phase,
+        revision: run.revision ?? null,
+        failureReason: run.failureReason ?? null,
+        metrics: run.metrics.map(metric => ({
+          name: metric.name,
+          phase: metric.phase,
+          failureReason: metric.failureReason ?? null,
+          values: (metric.measurements ?? []).map(m => m.value),
+        })),
       })),
     });
   }

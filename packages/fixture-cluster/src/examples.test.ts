@@ -318,9 +318,13 @@ describe('examples/clusters', () => {
       observedGeneration: String(rollout.metadata.generation),
       canary: { weights: { canary: { weight: 20 }, stable: { weight: 80 } } },
     });
-    const [run] = await list(
+    const runs = await list(
       'prod',
       `/apis/argoproj.io/v1alpha1/namespaces/payments/analysisruns`,
+    );
+    // The run of the current revision; an older canary's failed run stays too.
+    const run = runs.find(
+      (r: any) => r.metadata.name === want.analysisRuns[0].name,
     );
     expect(run.status.phase).toBe('Running');
     expect(run.metadata.labels['rollouts-pod-template-hash']).toBe(
@@ -335,5 +339,20 @@ describe('examples/clusters', () => {
       'success-rate',
       'latency-p99',
     ]);
+
+    // The failed analysis of revision 10: its reason and measured values.
+    const failedKey = want.analysisRuns[1];
+    const failed = runs.find((r: any) => r.metadata.name === failedKey.name);
+    expect(failed.status).toMatchObject({
+      phase: 'Failed',
+      message: failedKey.message,
+    });
+    expect(failed.metadata.annotations['rollout.argoproj.io/revision']).toBe(
+      String(failedKey.revision),
+    );
+    expect(
+      failed.status.metricResults[0].measurements.map((m: any) => m.value),
+    ).toEqual(failedKey.metrics[0].values);
+    expect(failed.metadata.ownerReferences[0].uid).toBe(rollout.metadata.uid);
   });
 });

@@ -153,6 +153,27 @@ export interface AnalysisMetricResult {
   inconclusive: number;
   error: number;
   message: string | null;
+  /**
+   * The metric's measurements, oldest first (at most the last 10): each value as the
+   * provider returned it, as the CLI's AnalysisRun info lists them.
+   */
+  measurements?: AnalysisMeasurement[];
+  /** The metric's `successCondition` and `failureCondition` from the run's spec. */
+  successCondition?: string | null;
+  failureCondition?: string | null;
+  /**
+   * Why the metric failed, in the controller's words, e.g. `failed (3) > failureLimit (2)`;
+   * null unless the metric is Failed, Error or Inconclusive.
+   */
+  failureReason?: string | null;
+}
+
+/** One measurement of an AnalysisRun metric. */
+export interface AnalysisMeasurement {
+  phase: AnalysisPhase;
+  value: string | null;
+  startedAt: string | null;
+  message: string | null;
 }
 
 /**
@@ -165,6 +186,15 @@ export interface AnalysisRunStatus {
   phase: AnalysisPhase;
   message: string | null;
   metrics: AnalysisMetricResult[];
+  /** The `rollout.argoproj.io/revision` the run belongs to. */
+  revision?: number | null;
+  /**
+   * Why a Failed, Error or Inconclusive run ended so: the controller's `status.message`
+   * (e.g. `Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)`), or
+   * the same sentence computed from the metric results when the run has none. Null for
+   * other phases.
+   */
+  failureReason?: string | null;
 }
 
 /**
@@ -178,8 +208,19 @@ export interface RolloutImage {
   roles: Array<'stable' | 'canary' | 'active' | 'preview'>;
 }
 
+/** The tags `kubectl argo rollouts get rollout` puts on an image. @public */
+export type RolloutImageTag =
+  | 'canary'
+  | 'stable'
+  | 'active'
+  | 'preview'
+  | 'ping'
+  | 'pong';
+
 /**
  * The state of one Argo Rollouts `Rollout`, as `kubectl argo rollouts get rollout` shows it.
+ * `phase`, `message`, `strategy`, `step`, `setWeight`, `actualWeight`, `replicas` and
+ * `cliImages` are the CLI's; `explanation` and `images` (with digests) are the ladder's.
  *
  * @public
  */
@@ -187,12 +228,27 @@ export interface RolloutStatus {
   cluster: string;
   namespace: string;
   name: string;
-  strategy: 'Canary' | 'BlueGreen';
+  /** Null when the spec names neither strategy (the CLI prints an empty Strategy). */
+  strategy: 'Canary' | 'BlueGreen' | null;
+  /** The CLI's Status. */
   phase: RolloutPhase;
+  /** The CLI's Message, word for word ('' when it prints none). */
   message: string;
+  /**
+   * The ladder's own explanation of phase and message (not the CLI's words), e.g. which
+   * analysis failed and why; null when there is nothing to add.
+   */
+  explanation?: string | null;
+  /**
+   * Images as the CLI lists them: every container image of a ReplicaSet with replicas,
+   * with its tags, sorted by image.
+   */
+  cliImages?: Array<{ image: string; tags: RolloutImageTag[] }>;
   /** `currentStepIndex/number of steps`, null without steps. */
   step: string | null;
+  /** The canary's set (desired) weight; null for blue-green, where the CLI prints none. */
   setWeight: number | null;
+  /** The canary's actual weight as the CLI computes it; null for blue-green. */
   actualWeight: number | null;
   replicas: ReplicaCounts;
   images: RolloutImage[];

@@ -47,6 +47,24 @@ describe('getAnalysisRunStatus', () => {
           inconclusive: 0,
           error: 0,
           message: 'above threshold',
+          measurements: [
+            {
+              phase: 'Successful',
+              value: '0.001',
+              startedAt: null,
+              message: null,
+            },
+            {
+              phase: 'Failed',
+              value: '0.04',
+              startedAt: null,
+              message: 'above threshold',
+            },
+          ],
+          successCondition: null,
+          failureCondition: null,
+          // No spec: the default failureLimit 0.
+          failureReason: 'failed (2) > failureLimit (0)',
         },
         {
           name: 'latency',
@@ -57,8 +75,16 @@ describe('getAnalysisRunStatus', () => {
           inconclusive: 0,
           error: 5,
           message: 'Post "http://prometheus": dial tcp: i/o timeout',
+          measurements: [],
+          successCondition: null,
+          failureCondition: null,
+          failureReason: 'consecutiveErrors (5) > consecutiveErrorLimit (4)',
         },
       ],
+      revision: null,
+      // The controller's own sentence wins.
+      failureReason:
+        'Metric "error-rate" assessed Failed due to failed (2) > failureLimit (1)',
     });
   });
 

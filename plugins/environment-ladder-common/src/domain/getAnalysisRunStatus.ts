@@ -1,12 +1,20 @@
 import type {
+  AnalysisMeasurement,
   AnalysisMetricResult,
   AnalysisPhase,
   AnalysisRunStatus,
 } from '../types';
+import {
+  assessMetricFailureInconclusiveOrError,
+  computeRunFailureMessage,
+  findMetricSpec,
+} from './argoRollouts/analysisFailure';
 import { asArray } from './internal/asArray';
 import { asCount } from './internal/asCount';
 import { asString } from './internal/asString';
 import { field } from './internal/field';
+import { readObjectMeta } from './internal/readObjectMeta';
+import { readRevision } from './internal/readRevision';
 
 const PHASES: ReadonlySet<string> = new Set<AnalysisPhase>([
   'Pending',
@@ -19,24 +27,44 @@ const PHASES: ReadonlySet<string> = new Set<AnalysisPhase>([
 ]);
 // Provider values are free text (a Prometheus vector, a job's output); keep them readable.
 const MAX_VALUE_LENGTH = 1024;
+// The controller keeps 10 measurements per metric by default (measurementRetention).
+const MAX_MEASUREMENTS = 10;
+const ENDED_BADLY: ReadonlySet<AnalysisPhase> = new Set<AnalysisPhase>([
+  'Failed',
+  'Error',
+  'Inconclusive',
+]);
 
 /**
- * Reads an Argo Rollouts AnalysisRun: its phase, its own message and each metric's result.
+ * Reads an Argo Rollouts AnalysisRun: its phase, its own message, why it failed and
+ * each metric's result and measured values.
  *
  * @remarks
- * A run the controller has not reconciled yet (no status, or no phase) is `Pending`; a
- * phase Argo Rollouts does not define is `Unknown`. `message` is the run's
- * `status.message` and null without one: unlike Argo CD's health check we do not invent a
- * sentence per phase, the phase already says it. A metric's `lastValue` is the value of
- * its latest measurement.
+ * Mirrors `getAnalysisRunInfo` (info/analysisrun_info.go): the phase is
+ * `status.phase` and each metric's measurements are listed with their values. Where
+ * we differ: a run the controller has not reconciled yet (no phase, which the CLI
+ * prints empty) is `Pending`, and a phase Argo Rollouts does not define is `Unknown`.
+ * `message` is the run's `status.message` and null without one: unlike Argo CD's
+ * health check we do not invent a sentence per phase. `failureReason` answers "why
+ * did the analysis fail": for a Failed, Error or Inconclusive run, the controller's
+ * `status.message`, else the sentence the controller writes (`assessRunStatus`)
+ * computed from the metric results and limits.
  */
 export function getAnalysisRunStatus(run: unknown): AnalysisRunStatus {
   const status = field(run, 'status');
+  const phase = readPhase(field(status, 'phase'), 'Pending');
+  const message = asString(field(status, 'message'));
   return {
     name: asString(field(run, 'metadata', 'name')) ?? '',
-    phase: readPhase(field(status, 'phase'), 'Pending'),
-    message: asString(field(status, 'message')),
-    metrics: asArray(field(status, 'metricResults')).flatMap(readMetric),
+    phase,
+    message,
+    metrics: asArray(field(status, 'metricResults')).flatMap(result =>
+      readMetric(run, result),
+    ),
+    revision: readRevision(readObjectMeta(run)).revision,
+    failureReason: ENDED_BADLY.has(phase)
+      ? message ?? computeRunFailureMessage(run)
+      : null,
   };
 }
 
@@ -49,7 +77,7 @@ function readPhase(value: unknown, missing: AnalysisPhase): AnalysisPhase {
     : 'Unknown';
 }
 
-function readMetric(result: unknown): AnalysisMetricResult[] {
+function readMetric(run: unknown, result: unknown): AnalysisMetricResult[] {
   const name = asString(field(result, 'name'));
   if (!name) {
     return [];
@@ -57,10 +85,12 @@ function readMetric(result: unknown): AnalysisMetricResult[] {
   const measurements = asArray(field(result, 'measurements'));
   const last =
     measurements.length > 0 ? measurements[measurements.length - 1] : undefined;
+  const phase = readPhase(field(result, 'phase'), 'Pending');
+  const spec = findMetricSpec(run, name);
   return [
     {
       name,
-      phase: readPhase(field(result, 'phase'), 'Pending'),
+      phase,
       lastValue: readValue(field(last, 'value')),
       successful: asCount(field(result, 'successful')) ?? 0,
       failed: asCount(field(result, 'failed')) ?? 0,
@@ -70,8 +100,23 @@ function readMetric(result: unknown): AnalysisMetricResult[] {
         asString(field(result, 'message')) ??
         asString(field(last, 'message')) ??
         null,
+      measurements: measurements.slice(-MAX_MEASUREMENTS).map(readMeasurement),
+      successCondition: asString(field(spec, 'successCondition')),
+      failureCondition: asString(field(spec, 'failureCondition')),
+      failureReason: ENDED_BADLY.has(phase)
+        ? assessMetricFailureInconclusiveOrError(run, spec, result).reason
+        : null,
     },
   ];
+}
+
+function readMeasurement(measurement: unknown): AnalysisMeasurement {
+  return {
+    phase: readPhase(field(measurement, 'phase'), 'Pending'),
+    value: readValue(field(measurement, 'value')),
+    startedAt: asString(field(measurement, 'startedAt')),
+    message: readValue(field(measurement, 'message')),
+  };
 }
 
 function readValue(value: unknown): string | null {

@@ -39,6 +39,7 @@ describe('getRolloutStatus', () => {
       strategy: 'Canary',
       phase: 'Progressing',
       message: 'more replicas need to be updated',
+      explanation: '1 of 4 replicas run the new version so far.',
       step: '3/8',
       setWeight: 25,
       actualWeight: 25,
@@ -47,13 +48,19 @@ describe('getRolloutStatus', () => {
         { image: pinned(builds.v3), digests: [builds.v3], roles: ['canary'] },
         { image: pinned(builds.v2), digests: [builds.v2], roles: ['stable'] },
       ],
+      // The CLI's list: every container (the sidecar too), sorted by image.
+      cliImages: [
+        { image: 'docker.io/istio/proxyv2:1.22.1', tags: ['canary', 'stable'] },
+        { image: pinned(builds.v2), tags: ['stable'] },
+        { image: pinned(builds.v3), tags: ['canary'] },
+      ],
       analysisRuns: [
-        {
+        expect.objectContaining({
           name: 'shop-6c7b8d9e5f-2-3',
           phase: 'Successful',
           message: 'Metric assessed Successful',
           metrics: [
-            {
+            expect.objectContaining({
               name: 'success-rate',
               phase: 'Successful',
               lastValue: '[0.9991]',
@@ -62,10 +69,10 @@ describe('getRolloutStatus', () => {
               inconclusive: 0,
               error: 0,
               message: null,
-            },
+            }),
           ],
-        },
-        {
+        }),
+        expect.objectContaining({
           name: 'shop-7f9c8b6d4e-3-3',
           phase: 'Running',
           message: null,
@@ -77,7 +84,7 @@ describe('getRolloutStatus', () => {
               successful: 2,
             }),
           ],
-        },
+        }),
       ],
       aborted: false,
     });
@@ -132,6 +139,9 @@ describe('getRolloutStatus', () => {
 
   it('takes the actual weight from a traffic router when it reports one', () => {
     const rollout = argoFixture('suspended_v1.0_pausedRollout.yaml');
+    rollout.spec.strategy.canary.trafficRouting = {
+      nginx: { stableIngress: 'x' },
+    };
     rollout.status.canary = {
       weights: {
         canary: {
@@ -282,7 +292,7 @@ describe('getRolloutStatus', () => {
       };
       expect(getRolloutStatus(stale, none)).toMatchObject({
         phase: 'Progressing',
-        message: 'Waiting for rollout spec update to be observed',
+        message: 'waiting for rollout spec update to be observed',
       });
     }
     const numeric = {
@@ -305,18 +315,15 @@ describe('getRolloutStatus', () => {
       ),
     ).toMatchObject({
       phase: 'Progressing',
-      message: 'Waiting for rollout to finish steps',
+      message: 'waiting for all steps to complete',
     });
+    // CalculateRolloutPhase reads the RolloutAborted condition, not status.abort.
     expect(
       getRolloutStatus(
         { ...rollout, status: { ...legacy, abort: true } },
         none,
       ),
-    ).toMatchObject({
-      phase: 'Degraded',
-      message: 'RolloutAborted: Rollout is aborted',
-      aborted: true,
-    });
+    ).toMatchObject({ phase: 'Healthy', message: '', aborted: true });
   });
 
   it('is Progressing while the controller lifts its own pause', () => {
@@ -324,19 +331,236 @@ describe('getRolloutStatus', () => {
     rollout.status.pauseConditions = [];
     expect(getRolloutStatus(rollout, none)).toMatchObject({
       phase: 'Progressing',
-      message: 'Waiting for rollout to unpause',
+      message: 'waiting for rollout to unpause',
     });
   });
 
-  it('names no strategy it cannot see as Canary, without weights', () => {
+  it('names no strategy when the spec has none, as the CLI prints an empty Strategy', () => {
     const status = getRolloutStatus(
       argoFixture('degraded_invalidSpec.yaml'),
       none,
     );
     expect(status).toMatchObject({
-      strategy: 'Canary',
+      strategy: null,
+      actualWeight: null,
       setWeight: null,
       step: null,
+    });
+  });
+});
+
+// The four places where the tab differed from `kubectl argo rollouts get rollout`
+// (issue 12), each on objects written for it.
+describe('getRolloutStatus as the CLI prints it', () => {
+  const meta = (name: string, extra: object = {}) => ({
+    name,
+    namespace: 'shop',
+    uid: `uid-${name}`,
+    ...extra,
+  });
+  const replicaSet = (
+    hash: string,
+    revision: number,
+    image: string,
+    status: { replicas: number; availableReplicas: number },
+  ) => ({
+    metadata: meta(`shop-${hash}`, {
+      labels: { 'rollouts-pod-template-hash': hash },
+      annotations: { 'rollout.argoproj.io/revision': String(revision) },
+      ownerReferences: [
+        { kind: 'Rollout', name: 'shop', uid: 'uid-shop', controller: true },
+      ],
+    }),
+    spec: { template: { spec: { containers: [{ name: 'shop', image }] } } },
+    status,
+  });
+
+  it('gives the pause reason as message for a paused blue-green rollout', () => {
+    const status = getRolloutStatus(
+      {
+        metadata: meta('shop', { generation: 3 }),
+        spec: {
+          replicas: 2,
+          strategy: {
+            blueGreen: { activeService: 'a', autoPromotionEnabled: false },
+          },
+        },
+        status: {
+          observedGeneration: '3',
+          phase: 'Paused',
+          message: 'BlueGreenPause',
+          pauseConditions: [{ reason: 'BlueGreenPause' }],
+          controllerPause: true,
+          currentPodHash: 'new',
+          stableRS: 'old',
+          blueGreen: { activeSelector: 'old', previewSelector: 'new' },
+          replicas: 4,
+          updatedReplicas: 2,
+          readyReplicas: 4,
+          availableReplicas: 4,
+        },
+      },
+      {
+        ...none,
+        replicaSets: [
+          replicaSet('new', 2, 'shop:2', { replicas: 2, availableReplicas: 2 }),
+          replicaSet('old', 1, 'shop:1', { replicas: 2, availableReplicas: 2 }),
+        ],
+      },
+    );
+    expect(status).toMatchObject({
+      strategy: 'BlueGreen',
+      phase: 'Paused',
+      message: 'BlueGreenPause',
+      step: null,
+      setWeight: null,
+      actualWeight: null,
+      replicas: { desired: 2, current: 4, updated: 2, ready: 4, available: 4 },
+      cliImages: [
+        { image: 'shop:1', tags: ['active', 'stable'] },
+        { image: 'shop:2', tags: ['preview'] },
+      ],
+    });
+    expect(status.explanation).toMatch(/preview/);
+  });
+
+  const canaryRollout = (statusExtra: object, canaryExtra: object = {}) => ({
+    metadata: meta('shop', { generation: 7 }),
+    spec: {
+      replicas: 4,
+      strategy: {
+        canary: {
+          steps: [{ setWeight: 50 }, { pause: {} }],
+          ...canaryExtra,
+        },
+      },
+    },
+    status: {
+      observedGeneration: '7',
+      currentPodHash: 'new',
+      stableRS: 'old',
+      currentStepIndex: 0,
+      replicas: 5,
+      updatedReplicas: 1,
+      readyReplicas: 4,
+      availableReplicas: 4,
+      ...statusExtra,
+    },
+  });
+  const scaling = {
+    ...none,
+    replicaSets: [
+      replicaSet('new', 2, 'shop:2', { replicas: 2, availableReplicas: 1 }),
+      replicaSet('old', 1, 'shop:1', { replicas: 3, availableReplicas: 3 }),
+    ],
+  };
+
+  it("gives the controller's short text, with no prefix, while the new ReplicaSet scales", () => {
+    const status = getRolloutStatus(
+      canaryRollout({
+        phase: 'Progressing',
+        message: 'more replicas need to be updated',
+      }),
+      scaling,
+    );
+    expect(status).toMatchObject({
+      strategy: 'Canary',
+      phase: 'Progressing',
+      message: 'more replicas need to be updated',
+      explanation: '1 of 4 replicas run the new version so far.',
+      step: '0/2',
+      setWeight: 50,
+      replicas: { desired: 4, current: 5, updated: 1, ready: 4, available: 4 },
+    });
+  });
+
+  it('computes the actual weight from available replicas without traffic routing', () => {
+    // 1 available canary pod of 4 available: 25, whatever the set weight (50).
+    expect(getRolloutStatus(canaryRollout({}), scaling).actualWeight).toBe(25);
+  });
+
+  it("takes the status' canary weight, else the set weight, with traffic routing", () => {
+    const routing = { trafficRouting: { nginx: { stableIngress: 'shop' } } };
+    expect(
+      getRolloutStatus(
+        canaryRollout(
+          {
+            canary: {
+              weights: { canary: { weight: 10 }, stable: { weight: 90 } },
+            },
+          },
+          routing,
+        ),
+        scaling,
+      ).actualWeight,
+    ).toBe(10);
+    expect(
+      getRolloutStatus(canaryRollout({}, routing), scaling).actualWeight,
+    ).toBe(50);
+  });
+
+  it('gives the max traffic weight with no current step', () => {
+    expect(
+      getRolloutStatus(canaryRollout({ currentStepIndex: 2 }), scaling),
+    ).toMatchObject({ step: '2/2', setWeight: 100, actualWeight: 100 });
+  });
+
+  it('still computes the actual weight of an invalid spec', () => {
+    const status = getRolloutStatus(
+      canaryRollout({
+        phase: 'Degraded',
+        message: 'InvalidSpec: The Rollout "shop" is invalid: bad step',
+        conditions: [{ type: 'InvalidSpec', message: 'bad step' }],
+      }),
+      scaling,
+    );
+    expect(status).toMatchObject({
+      phase: 'Degraded',
+      message: 'InvalidSpec: The Rollout "shop" is invalid: bad step',
+      actualWeight: 25,
+    });
+  });
+
+  it('lists analysis runs newest revision first and names the failed one when aborted', () => {
+    const run = (
+      name: string,
+      revision: number,
+      phase: string,
+      extra = {},
+    ) => ({
+      metadata: meta(name, {
+        creationTimestamp: `2025-01-0${revision}T00:00:00Z`,
+        annotations: { 'rollout.argoproj.io/revision': String(revision) },
+        ownerReferences: [{ kind: 'Rollout', name: 'shop', uid: 'uid-shop' }],
+      }),
+      status: { phase, ...extra },
+    });
+    const status = getRolloutStatus(
+      canaryRollout({
+        abort: true,
+        phase: 'Degraded',
+        message: 'RolloutAborted: Rollout aborted update to revision 2',
+      }),
+      {
+        ...scaling,
+        analysisRuns: [
+          run('shop-old-1', 1, 'Successful'),
+          run('shop-new-2', 2, 'Failed', {
+            message:
+              'Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2)',
+          }),
+        ],
+      },
+    );
+    expect(status.analysisRuns.map(r => [r.name, r.revision])).toEqual([
+      ['shop-new-2', 2],
+      ['shop-old-1', 1],
+    ]);
+    expect(status).toMatchObject({
+      message: 'RolloutAborted: Rollout aborted update to revision 2',
+      setWeight: 0,
+      explanation:
+        'Analysis shop-new-2 ended Failed: Metric "error-rate" assessed Failed due to failed (3) > failureLimit (2).',
     });
   });
 });

@@ -1,9 +1,21 @@
-import type {
-  Digest,
-  RolloutImage,
-  RolloutPhase,
-  RolloutStatus,
-} from '../types';
+import type { Digest, RolloutImage, RolloutStatus } from '../types';
+import {
+  computeActualWeight,
+  formatCanaryStep,
+  getCurrentSetWeight,
+} from './argoRollouts/canaryWeights';
+import { explainRollout } from './argoRollouts/explainRollout';
+import { isObject } from './argoRollouts/isObject';
+import {
+  listCliImages,
+  replicaSetRoles,
+  sortReplicaSetInfos,
+  type ReplicaSetTag,
+} from './argoRollouts/replicaSetRoles';
+import {
+  getRolloutPhase,
+  readReplicasOrDefault,
+} from './argoRollouts/rolloutPhase';
 import { getAnalysisRunStatus } from './getAnalysisRunStatus';
 import { isPinnedByDigest } from './isPinnedByDigest';
 import { parseImageDigest } from './parseImageDigest';
@@ -20,40 +32,42 @@ import { readPodServiceImage } from './internal/readPodServiceImage';
 import { readRevision } from './internal/readRevision';
 
 const POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
-const PHASES: ReadonlySet<string> = new Set<RolloutPhase>([
-  'Healthy',
-  'Progressing',
-  'Paused',
-  'Degraded',
+const LADDER_ROLES: ReadonlySet<string> = new Set([
+  'stable',
+  'canary',
+  'active',
+  'preview',
 ]);
-const NOT_OBSERVED = 'Waiting for rollout spec update to be observed';
 
 type Role = RolloutImage['roles'][number];
 
 interface ReplicaSetEntry {
   meta: ObjectMeta;
+  name: string;
   hash: string | null;
   revision: number;
   image: string | null;
+  containerImages: string[];
   available: number;
   replicas: number;
+  tags: ReplicaSetTag[];
   podDigests: Set<Digest>;
   pods: number;
   podImage: string | null;
 }
 
 /**
- * Reads an Argo Rollouts Rollout as `kubectl argo rollouts get rollout` shows it: phase, message, step, weights, replicas, images and analysis.
+ * Reads an Argo Rollouts Rollout as `kubectl argo rollouts get rollout` shows it:
+ * phase, message, strategy, step, weights, replicas, images and analysis, plus the
+ * ladder's own explanation apart from the CLI's words.
  *
  * @remarks
- * The phase is `status.phase` when the controller has observed the current spec, that
- * is when `status.observedGeneration` (a number, or a string in older objects) is at least
- * `metadata.generation`. A non-numeric `observedGeneration` is a pre-v0.10 pod-template
- * hash, which Argo Rollouts and Argo CD also take as observed. When the spec is not
- * observed yet the rollout is Progressing; when it is observed but has no `phase` (before
- * v1.0), the phase is derived from conditions, pause state and replica counts as Argo
- * CD's health check does, Argo CD's `Suspended` being our `Paused`. A Degraded rollout's
- * message is `<condition reason>: <condition message>`, as Argo Rollouts writes it.
+ * Mirrors `NewRolloutInfo` (argo-rollouts pkg/kubectl-argo-rollouts/info/rollout_info.go);
+ * each rule lives in `./argoRollouts` with the upstream function it mirrors. Where the
+ * ladder differs, on purpose: ReplicaSets whose owner references were stripped still
+ * count when the rollout's selector and hash label match them; `images` is the
+ * ladder's view (the service container, with digests from the pods), `cliImages` the
+ * CLI's; analysis runs carry their failure reason and measurements.
  *
  * @public
  */
@@ -70,259 +84,70 @@ export function getRolloutStatus(
   const meta = readObjectMeta(rollout);
   const spec = field(rollout, 'spec');
   const status = field(rollout, 'status');
-  const isBlueGreen = isObject(field(spec, 'strategy', 'blueGreen'));
-  const canary = field(spec, 'strategy', 'canary');
-  const aborted = field(status, 'abort') === true;
-  const { phase, message } = computePhase(rollout, meta);
+  // Upstream checks canary first: a spec naming both is a canary to the CLI.
+  let strategy: RolloutStatus['strategy'] = null;
+  if (isObject(field(spec, 'strategy', 'canary'))) strategy = 'Canary';
+  else if (isObject(field(spec, 'strategy', 'blueGreen')))
+    strategy = 'BlueGreen';
+  const { unknownRecordedPhase, ...phaseAndMessage } = getRolloutPhase(rollout);
 
-  const stableHash =
-    asString(field(status, 'stableRS')) ??
-    asString(field(status, 'canary', 'stableRS'));
-  const currentHash = asString(field(status, 'currentPodHash'));
-  const activeHash =
-    asString(field(status, 'blueGreen', 'activeSelector')) ??
-    asString(field(status, 'activeSelector'));
-  const previewHash =
-    asString(field(status, 'blueGreen', 'previewSelector')) ??
-    asString(field(status, 'previewSelector'));
-
-  const replicaSets = collectReplicaSets(rollout, meta, context);
-  const rolesOf = (hash: string | null): Role[] => {
-    const roles: Role[] = [];
-    if (!hash) return roles;
-    if (hash === stableHash) roles.push('stable');
-    if (isBlueGreen) {
-      if (hash === activeHash) roles.push('active');
-      if (hash === previewHash) roles.push('preview');
-    } else if (hash === currentHash && hash !== stableHash) {
-      roles.push('canary');
-    }
-    return roles;
+  const replicaSets = sortReplicaSetInfos(
+    collectReplicaSets(rollout, meta, context),
+  );
+  for (const rs of replicaSets) {
+    rs.tags = replicaSetRoles(spec, status, rs.hash ?? '');
+  }
+  const step = strategy === 'Canary' ? formatCanaryStep(spec, status) : null;
+  const replicas = {
+    desired: readReplicasOrDefault(spec),
+    current: asCount(field(status, 'replicas')) ?? 0,
+    updated: asCount(field(status, 'updatedReplicas')) ?? 0,
+    ready: asCount(field(status, 'readyReplicas')) ?? 0,
+    available: asCount(field(status, 'availableReplicas')) ?? 0,
   };
-
-  const steps = isObject(canary) ? asArray(field(canary, 'steps')) : [];
-  const stepIndex = asCount(field(status, 'currentStepIndex'));
-  const setWeight =
-    !isBlueGreen && isObject(canary)
-      ? currentSetWeight(steps, stepIndex ?? 0, aborted)
-      : null;
+  const analysisRuns = collectAnalysisRuns(meta, context.analysisRuns);
 
   return {
     cluster: context.cluster,
     namespace: meta.namespace,
     name: meta.name ?? '',
-    strategy: isBlueGreen ? 'BlueGreen' : 'Canary',
-    phase,
-    message,
-    step:
-      !isBlueGreen && steps.length > 0
-        ? `${Math.min(stepIndex ?? 0, steps.length)}/${steps.length}`
+    strategy,
+    ...phaseAndMessage,
+    explanation: explainRollout({
+      rollout,
+      ...phaseAndMessage,
+      unknownRecordedPhase,
+      step,
+      replicas,
+      analysisRuns,
+    }),
+    step,
+    setWeight: strategy === 'Canary' ? getCurrentSetWeight(spec, status) : null,
+    actualWeight:
+      strategy === 'Canary'
+        ? computeActualWeight(
+            spec,
+            status,
+            replicaSets.map(rs => ({
+              canary: rs.tags.includes('canary'),
+              available: rs.available,
+            })),
+          )
         : null,
-    setWeight,
-    actualWeight: isBlueGreen
-      ? null
-      : actualWeight(status, replicaSets, currentHash, stableHash),
-    replicas: {
-      desired: asCount(field(spec, 'replicas')) ?? 1,
-      current: asCount(field(status, 'replicas')) ?? 0,
-      updated: asCount(field(status, 'updatedReplicas')) ?? 0,
-      ready: asCount(field(status, 'readyReplicas')) ?? 0,
-      available: asCount(field(status, 'availableReplicas')) ?? 0,
-    },
-    images: collectImages(replicaSets, rolesOf),
-    analysisRuns: collectAnalysisRuns(meta, context.analysisRuns),
-    aborted,
+    replicas,
+    images: collectImages(replicaSets),
+    cliImages: listCliImages(
+      replicaSets.map(rs => ({
+        name: rs.name,
+        revision: rs.revision,
+        replicas: rs.replicas,
+        images: rs.containerImages,
+        tags: rs.tags,
+      })),
+    ),
+    analysisRuns,
+    aborted: field(status, 'abort') === true,
   };
-}
-
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function computePhase(
-  rollout: unknown,
-  meta: ObjectMeta,
-): { phase: RolloutPhase; message: string } {
-  const spec = field(rollout, 'spec');
-  const status = field(rollout, 'status');
-  const observedGeneration = field(status, 'observedGeneration');
-  if (
-    !isObject(status) ||
-    observedGeneration === undefined ||
-    observedGeneration === null ||
-    observedGeneration === ''
-  ) {
-    return { phase: 'Progressing', message: NOT_OBSERVED };
-  }
-  const observed = asCount(observedGeneration);
-  // A non-numeric observedGeneration is a legacy pod-template hash: it says nothing about
-  // generations, so (as in Argo Rollouts and Argo CD) the spec counts as observed. A
-  // number above the generation is a legacy hash made of digits, or a recreated rollout.
-  if (
-    observed !== null &&
-    meta.generation !== null &&
-    observed < meta.generation
-  ) {
-    return { phase: 'Progressing', message: NOT_OBSERVED };
-  }
-  if (isObject(field(spec, 'workloadRef'))) {
-    const wanted = asCount(
-      meta.annotations.get('rollout.argoproj.io/workload-generation'),
-    );
-    const seen = asCount(field(status, 'workloadObservedGeneration'));
-    if (wanted !== null && wanted !== seen) {
-      return { phase: 'Progressing', message: NOT_OBSERVED };
-    }
-  }
-  const pauseConditions = asArray(field(status, 'pauseConditions'));
-  if (
-    field(status, 'controllerPause') === true &&
-    field(spec, 'paused') !== true &&
-    pauseConditions.length === 0
-  ) {
-    return { phase: 'Progressing', message: 'Waiting for rollout to unpause' };
-  }
-  const phase = field(status, 'phase');
-  if (typeof phase === 'string' && PHASES.has(phase)) {
-    return {
-      phase: phase as RolloutPhase,
-      message: asString(field(status, 'message')) ?? '',
-    };
-  }
-  return derivePhase(spec, status, pauseConditions.length > 0);
-}
-
-// For controllers before v1.0, which record no phase: the same checks, in the same order,
-// as Argo CD's health assessment of a Rollout.
-function derivePhase(
-  spec: unknown,
-  status: unknown,
-  hasPauseConditions: boolean,
-): { phase: RolloutPhase; message: string } {
-  for (const condition of asArray(field(status, 'conditions'))) {
-    const type = field(condition, 'type');
-    const reason = asString(field(condition, 'reason'));
-    const message = asString(field(condition, 'message')) ?? '';
-    if (type === 'InvalidSpec') {
-      return { phase: 'Degraded', message: `InvalidSpec: ${message}` };
-    }
-    if (
-      type === 'Progressing' &&
-      (reason === 'RolloutAborted' || reason === 'ProgressDeadlineExceeded')
-    ) {
-      return { phase: 'Degraded', message: `${reason}: ${message}` };
-    }
-  }
-  if (field(status, 'abort') === true) {
-    return { phase: 'Degraded', message: 'RolloutAborted: Rollout is aborted' };
-  }
-  if (hasPauseConditions || field(spec, 'paused') === true) {
-    return { phase: 'Paused', message: 'Rollout is paused' };
-  }
-  const currentHash = asString(field(status, 'currentPodHash'));
-  if (!currentHash) {
-    return {
-      phase: 'Progressing',
-      message: 'Waiting for rollout to finish: status has not been reconciled.',
-    };
-  }
-  const desired = asCount(field(spec, 'replicas')) ?? 1;
-  const replicas = asCount(field(status, 'replicas')) ?? 0;
-  const updated = asCount(field(status, 'updatedReplicas')) ?? 0;
-  const available = asCount(field(status, 'availableReplicas')) ?? 0;
-  if (updated < desired) {
-    return {
-      phase: 'Progressing',
-      message:
-        'Waiting for roll out to finish: More replicas need to be updated',
-    };
-  }
-  if (available < updated) {
-    return {
-      phase: 'Progressing',
-      message:
-        'Waiting for roll out to finish: updated replicas are still becoming available',
-    };
-  }
-  const stableHash =
-    asString(field(status, 'stableRS')) ??
-    asString(field(status, 'canary', 'stableRS'));
-  if (isObject(field(spec, 'strategy', 'blueGreen'))) {
-    const activeHash =
-      asString(field(status, 'blueGreen', 'activeSelector')) ??
-      asString(field(status, 'activeSelector'));
-    if (activeHash !== currentHash) {
-      return {
-        phase: 'Progressing',
-        message: 'active service cutover pending',
-      };
-    }
-    // v0.7 blue-green rollouts record no stableRS.
-    if (stableHash && stableHash !== currentHash) {
-      return {
-        phase: 'Progressing',
-        message: 'waiting for analysis to complete',
-      };
-    }
-  } else if (isObject(field(spec, 'strategy', 'canary'))) {
-    if (replicas > updated) {
-      return {
-        phase: 'Progressing',
-        message:
-          'Waiting for roll out to finish: old replicas are pending termination',
-      };
-    }
-    if (stableHash !== currentHash) {
-      return {
-        phase: 'Progressing',
-        message: 'Waiting for rollout to finish steps',
-      };
-    }
-  }
-  return { phase: 'Healthy', message: '' };
-}
-
-// The weight of the last setWeight step at or before the current one; 100 once all steps
-// ran (or with none), 0 once aborted, as Argo Rollouts computes it.
-function currentSetWeight(
-  steps: readonly unknown[],
-  stepIndex: number,
-  aborted: boolean,
-): number {
-  if (aborted) {
-    return 0;
-  }
-  if (stepIndex >= steps.length) {
-    return 100;
-  }
-  for (let index = stepIndex; index >= 0; index--) {
-    const weight = field(steps[index], 'setWeight');
-    if (typeof weight === 'number' && Number.isFinite(weight)) {
-      return Math.max(0, Math.min(100, weight));
-    }
-  }
-  return 0;
-}
-
-function actualWeight(
-  status: unknown,
-  replicaSets: ReplicaSetEntry[],
-  currentHash: string | null,
-  stableHash: string | null,
-): number | null {
-  const routed = field(status, 'canary', 'weights', 'canary', 'weight');
-  if (typeof routed === 'number' && Number.isFinite(routed)) {
-    return Math.max(0, Math.min(100, routed));
-  }
-  // Without a traffic router, traffic follows pods: the canary's share of available pods.
-  const total = replicaSets.reduce((sum, rs) => sum + rs.available, 0);
-  if (total === 0) {
-    return currentHash !== null && currentHash === stableHash ? 100 : null;
-  }
-  const canary = replicaSets
-    .filter(rs => rs.hash !== null && rs.hash === currentHash)
-    .reduce((sum, rs) => sum + rs.available, 0);
-  return Math.round((canary * 100) / total);
 }
 
 function collectReplicaSets(
@@ -349,9 +174,14 @@ function collectReplicaSets(
     );
     const entry: ReplicaSetEntry = {
       meta: rsMeta,
+      name: rsMeta.name ?? '',
       hash: rsMeta.labels.get(POD_TEMPLATE_HASH) ?? null,
       revision: readRevision(rsMeta).revision ?? 0,
       image: container?.image ?? null,
+      containerImages: asArray(
+        field(object, 'spec', 'template', 'spec', 'containers'),
+      ).flatMap(c => asString(field(c, 'image')) ?? []),
+      tags: [],
       available: asCount(field(object, 'status', 'availableReplicas')) ?? 0,
       replicas: asCount(field(object, 'status', 'replicas')) ?? 0,
       podDigests: new Set(),
@@ -417,14 +247,12 @@ function ownedBy(
   );
 }
 
-function collectImages(
-  replicaSets: ReplicaSetEntry[],
-  rolesOf: (hash: string | null) => Role[],
-): RolloutImage[] {
-  const images = new Map<string, { image: RolloutImage; revision: number }>();
-  const ordered = [...replicaSets].sort((a, b) => b.revision - a.revision);
-  for (const rs of ordered) {
-    const roles = rolesOf(rs.hash);
+// The ladder's images: the service container of each ReplicaSet that plays a role or
+// still has pods, newest revision first, with the digests its pods run.
+function collectImages(replicaSets: ReplicaSetEntry[]): RolloutImage[] {
+  const images = new Map<string, RolloutImage>();
+  for (const rs of replicaSets) {
+    const roles = rs.tags.filter((tag): tag is Role => LADDER_ROLES.has(tag));
     const reference = rs.image ?? rs.podImage;
     if (
       !reference ||
@@ -436,28 +264,30 @@ function collectImages(
     if (digests.length === 0 && isPinnedByDigest(reference)) {
       digests.push(parseImageDigest(reference)!);
     }
-    let entry = images.get(reference);
-    if (!entry) {
-      entry = {
-        image: { image: reference, digests: [], roles: [] },
-        revision: rs.revision,
-      };
-      images.set(reference, entry);
+    let image = images.get(reference);
+    if (!image) {
+      image = { image: reference, digests: [], roles: [] };
+      images.set(reference, image);
     }
     for (const digest of digests) {
-      if (!entry.image.digests.includes(digest))
-        entry.image.digests.push(digest);
+      if (!image.digests.includes(digest)) image.digests.push(digest);
     }
     for (const role of roles) {
-      if (!entry.image.roles.includes(role)) entry.image.roles.push(role);
+      if (!image.roles.includes(role)) image.roles.push(role);
     }
   }
-  return [...images.values()].map(({ image }) => image);
+  return [...images.values()];
 }
 
+// Mirrors the filter and sort of `getAnalysisRunInfo` (info/analysisrun_info.go):
+// runs the rollout owns, newest revision first, then oldest first, then by name
+// descending. Ownership by name counts too when a reference has no uid.
 function collectAnalysisRuns(meta: ObjectMeta, runs: unknown[]) {
   return asArray(runs)
-    .map((run, order) => ({ run, order, runMeta: readObjectMeta(run) }))
+    .map(run => ({
+      runMeta: readObjectMeta(run),
+      status: getAnalysisRunStatus(run),
+    }))
     .filter(({ runMeta }) => {
       if (runMeta.namespace !== meta.namespace) {
         return false;
@@ -472,10 +302,17 @@ function collectAnalysisRuns(meta: ObjectMeta, runs: unknown[]) {
     })
     .sort(
       (a, b) =>
+        (b.status.revision ?? 0) - (a.status.revision ?? 0) ||
         timeOf(a.runMeta.creationTimestamp) -
-          timeOf(b.runMeta.creationTimestamp) || a.order - b.order,
+          timeOf(b.runMeta.creationTimestamp) ||
+        compareDescending(a.status.name, b.status.name),
     )
-    .map(({ run }) => getAnalysisRunStatus(run));
+    .map(({ status }) => status);
+}
+
+function compareDescending(a: string, b: string): number {
+  if (a > b) return -1;
+  return a < b ? 1 : 0;
 }
 
 function timeOf(timestamp: string | null): number {

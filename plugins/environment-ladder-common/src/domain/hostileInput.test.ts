@@ -185,12 +185,16 @@ describe('hostile input', () => {
         { replicaSets: [], pods: [], analysisRuns: [], cluster: 'c' },
       ),
     ).toMatchObject({
+      // No status: observed (no numeric observedGeneration), 0 of 3 updated.
       phase: 'Progressing',
-      message: 'Waiting for rollout spec update to be observed',
+      message: 'more replicas need to be updated',
       replicas: { desired: 3, current: 0, updated: 0, ready: 0, available: 0 },
-      step: '0/2',
+      // The CLI prints no Step without status.currentStepIndex; the current step is
+      // still the first (null, an empty step to Go), so the set weight is 0; a
+      // weight written as a string is not an int32 and counts as absent.
+      step: null,
       setWeight: 0,
-      actualWeight: null,
+      actualWeight: 0,
     });
     const [deployment] = observeWorkloads(
       {

@@ -65,7 +65,8 @@ export function observeRungValues(
     }
   }
 
-  const strategies = new Set(rollouts.map(r => r.strategy));
+  // A rollout whose spec names no strategy tells nothing about it.
+  const strategies = new Set(rollouts.flatMap(r => r.strategy ?? []));
   let rolloutStrategy: ObservedRungValues['rolloutStrategy'] = null;
   if (strategies.size > 0) {
     rolloutStrategy = strategies.has('Canary') ? 'Canary' : 'BlueGreen';

@@ -1,43 +1,14 @@
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { StepTrack } from './StepTrack';
-import type {
-  AnalysisRunStatus,
-  RolloutStatus,
-} from '@environment-ladder/plugin-environment-ladder-common';
+import { AnalysisDetails } from './AnalysisDetails';
+import type { RolloutStatus } from '@environment-ladder/plugin-environment-ladder-common';
 
-const ANALYSIS_COLORS: Record<string, 'primary' | 'secondary' | 'default'> = {
-  Successful: 'primary',
-  Failed: 'secondary',
-  Error: 'secondary',
-};
-
-function AnalysisChips(props: { run: AnalysisRunStatus }) {
-  const { run } = props;
-  return (
-    <Box mt={0.5} data-testid={`analysis-${run.name}`}>
-      <Typography variant="caption">
-        Analysis {run.name}: {run.phase}
-      </Typography>
-      <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
-        {run.metrics.map(metric => (
-          <Chip
-            key={metric.name}
-            size="small"
-            variant="outlined"
-            color={ANALYSIS_COLORS[metric.phase] ?? 'default'}
-            label={`${metric.name}: ${metric.phase}${
-              metric.lastValue !== null ? ` (${metric.lastValue})` : ''
-            }`}
-          />
-        ))}
-      </Box>
-    </Box>
-  );
-}
-
-/** A rollout's state as `kubectl argo rollouts get rollout` would summarise it. */
+/**
+ * A rollout's state in `kubectl argo rollouts get rollout`'s words: its Status and
+ * Message as the CLI prints them, then the ladder's own explanation on a line of its
+ * own, marked as ours, then steps, weights, images and analysis runs.
+ */
 export function RolloutProgress(props: { rollout: RolloutStatus }) {
   const { rollout } = props;
   // `step` is Argo Rollouts' currentStepIndex over the number of steps.
@@ -45,24 +16,47 @@ export function RolloutProgress(props: { rollout: RolloutStatus }) {
   return (
     <Box mt={1} data-testid={`rollout-${rollout.name}`}>
       <Typography variant="body2">
-        <strong>{rollout.strategy}</strong> {rollout.name}: {rollout.phase}
+        <strong>{rollout.strategy ?? 'Rollout'}</strong> {rollout.name}:{' '}
+        <span data-testid={`rollout-status-${rollout.name}`}>
+          {rollout.phase}
+        </span>
         {rollout.aborted ? ' (aborted)' : ''}
       </Typography>
       {rollout.message && (
-        <Typography variant="caption" color="textSecondary" component="div">
-          {rollout.message}
+        <Typography
+          variant="caption"
+          component="div"
+          data-testid={`rollout-message-${rollout.name}`}
+        >
+          Message: {rollout.message}
         </Typography>
       )}
-      {rollout.step && total > 0 && (
+      {rollout.explanation && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="div"
+          data-testid={`rollout-explanation-${rollout.name}`}
+        >
+          <em>Ladder&apos;s note:</em> {rollout.explanation}
+        </Typography>
+      )}
+      {rollout.strategy === 'Canary' && (
         <Box mt={0.5}>
+          {/* As the CLI: set and actual weight for every canary, with or without a step. */}
           <Typography variant="caption">
-            Step {rollout.step}
-            {rollout.setWeight !== null &&
-              ` · set weight ${rollout.setWeight}%`}
-            {rollout.actualWeight !== null &&
-              ` · actual weight ${rollout.actualWeight}%`}
+            {[
+              rollout.step && `Step ${rollout.step}`,
+              rollout.setWeight !== null && `set weight ${rollout.setWeight}%`,
+              rollout.actualWeight !== null &&
+                `actual weight ${rollout.actualWeight}%`,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </Typography>
-          <StepTrack current={current} total={total} />
+          {rollout.step && total > 0 && (
+            <StepTrack current={current} total={total} />
+          )}
         </Box>
       )}
       {rollout.images.map(image => (
@@ -74,9 +68,7 @@ export function RolloutProgress(props: { rollout: RolloutStatus }) {
           {image.roles.join(', ') || 'image'}: {image.image}
         </Typography>
       ))}
-      {rollout.analysisRuns.map(run => (
-        <AnalysisChips key={run.name} run={run} />
-      ))}
+      <AnalysisDetails runs={rollout.analysisRuns} />
     </Box>
   );
 }
