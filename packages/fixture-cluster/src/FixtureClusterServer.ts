@@ -314,6 +314,9 @@ export class FixtureClusterServer {
       );
     }
     this.faultMode = fault;
+    // A cluster that fails does not keep streaming: its watches end, and
+    // whatever resumes them meets the fault.
+    if (fault !== 'none') this.dropWatches();
   }
 
   get latencyMs(): number {
@@ -781,7 +784,7 @@ export class FixtureClusterServer {
           return;
         }
         if (fault !== undefined) {
-          this.faultMode = fault;
+          this.fault = fault;
         }
         if (latencyMs !== undefined) {
           this.latency = latencyMs as number;

@@ -29,9 +29,15 @@ const KEY = 'environmentLadder.gitops';
 
 function checkTemplate(template: string, key: string) {
   try {
-    renderPathTemplate(template, { name: 'x', environment: 'y', namespace: 'z' });
+    renderPathTemplate(template, {
+      name: 'x',
+      environment: 'y',
+      namespace: 'z',
+    });
   } catch (error) {
-    throw new InputError(`Invalid config value at '${key}': ${(error as Error).message}`);
+    throw new InputError(
+      `Invalid config value at '${key}': ${(error as Error).message}`,
+    );
   }
 }
 
@@ -66,7 +72,9 @@ function checkReachable(
   try {
     check?.(repository);
   } catch (error) {
-    throw new InputError(`Invalid config value at '${key}': ${(error as Error).message}`);
+    throw new InputError(
+      `Invalid config value at '${key}': ${(error as Error).message}`,
+    );
   }
 }
 
@@ -122,8 +130,10 @@ export function resolveEntityGitOps(
   annotations: Record<string, string>,
   options: { checkRepository?: RepositoryCheck } = {},
 ): GitOpsConfig {
-  const repository = annotations[GITOPS_ANNOTATIONS.repository] ?? base?.repository;
-  const pathTemplate = annotations[GITOPS_ANNOTATIONS.pathTemplate] ?? base?.pathTemplate;
+  const repository =
+    annotations[GITOPS_ANNOTATIONS.repository] ?? base?.repository;
+  const pathTemplate =
+    annotations[GITOPS_ANNOTATIONS.pathTemplate] ?? base?.pathTemplate;
   if (!repository || !pathTemplate) {
     throw new InputError(
       `No GitOps repository is configured for this entity: set environmentLadder.gitops in app-config.yaml or the annotations ${GITOPS_ANNOTATIONS.repository} and ${GITOPS_ANNOTATIONS.pathTemplate}`,
@@ -143,7 +153,9 @@ export function resolveEntityGitOps(
     repository,
     baseBranch: base?.baseBranch,
     pathTemplate,
-    format: annotations[GITOPS_ANNOTATIONS.yamlPath] ? 'yamlPath' : base?.format ?? 'kustomize',
+    format: annotations[GITOPS_ANNOTATIONS.yamlPath]
+      ? 'yamlPath'
+      : base?.format ?? 'kustomize',
     yamlPath,
     labels: base?.labels ?? [],
     reviewers: base?.reviewers ?? [],

@@ -61,7 +61,6 @@ const LADDER_KINDS: Record<
 /** The label the API server gives every namespace: its own name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-
 /** How the ladder reads an object's kind, or undefined for kinds it does not read. */
 function ladderKindOf(object: unknown) {
   const { apiVersion, kind } = (object ?? {}) as {

@@ -15,7 +15,10 @@ import { promotionPermissionRules } from './rules';
 /** The one place where the ladder's permissions are checked. */
 export interface PermissionChecks {
   /** Throws NotAllowedError unless the caller may read this entity's ladder. */
-  assertCanReadLadder(credentials: BackstageCredentials, entity: Entity): Promise<void>;
+  assertCanReadLadder(
+    credentials: BackstageCredentials,
+    entity: Entity,
+  ): Promise<void>;
   /** Throws NotAllowedError unless the caller may promote this entity into the target rung. */
   assertCanPromote(
     credentials: BackstageCredentials,
@@ -70,7 +73,9 @@ export function createPermissionChecks(options: {
       const allowed = await decider(promotionCreatePermission, credentials);
       if (!allowed({ entity, targetEnvironment })) {
         throw new NotAllowedError(
-          `You may not promote ${stringifyEntityRef(entity)} to ${targetEnvironment}`,
+          `You may not promote ${stringifyEntityRef(
+            entity,
+          )} to ${targetEnvironment}`,
         );
       }
     },

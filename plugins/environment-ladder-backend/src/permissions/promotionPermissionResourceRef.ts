@@ -16,4 +16,7 @@ export interface PromotionPermissionResource {
 export const promotionPermissionResourceRef = createPermissionResourceRef<
   PromotionPermissionResource,
   never
->().with({ pluginId: 'environment-ladder', resourceType: LADDER_RESOURCE_TYPE });
+>().with({
+  pluginId: 'environment-ladder',
+  resourceType: LADDER_RESOURCE_TYPE,
+});

@@ -11,7 +11,6 @@ import {
   type PromotionPermissionResource,
 } from './promotionPermissionResourceRef';
 
-
 /**
  * The catalog's own rules (isEntityOwner, hasAnnotation, ...) applied to the
  * entity being promoted, so that a policy can write the conditions it already
@@ -20,7 +19,12 @@ import {
  */
 function fromCatalogRule<TParams extends PermissionRuleParams>(
   rule: PermissionRule<Entity, unknown, 'catalog-entity', TParams>,
-): PermissionRule<PromotionPermissionResource, never, 'catalog-entity', TParams> {
+): PermissionRule<
+  PromotionPermissionResource,
+  never,
+  'catalog-entity',
+  TParams
+> {
   return {
     name: rule.name,
     description: rule.description,
@@ -30,7 +34,12 @@ function fromCatalogRule<TParams extends PermissionRuleParams>(
     toQuery: () => {
       throw new Error(`${rule.name} cannot filter promotions by query`);
     },
-  } as PermissionRule<PromotionPermissionResource, never, 'catalog-entity', TParams>;
+  } as PermissionRule<
+    PromotionPermissionResource,
+    never,
+    'catalog-entity',
+    TParams
+  >;
 }
 
 /** Allows a promotion only into one of the given rungs (e.g. `['dev', 'staging']`). */

@@ -64,6 +64,7 @@ export function createLadderService(options: {
   async function readRung(
     rung: RungConfig,
     selector: { labelSelector: string; namespace?: string },
+    fresh: boolean,
   ): Promise<RungResult> {
     if (rung.clusters.length === 0) {
       return null;
@@ -82,6 +83,7 @@ export function createLadderService(options: {
           namespaces,
           labelSelector: selector.labelSelector,
           ...(previews ? { previews } : {}),
+          ...(fresh ? { fresh } : {}),
           signal: AbortSignal.timeout(config.clusterTimeoutMs),
         }),
       })),
@@ -104,7 +106,7 @@ export function createLadderService(options: {
   }
 
   return {
-    async getLadder(entity: Entity): Promise<Ladder> {
+    async getLadder(entity: Entity, getOptions): Promise<Ladder> {
       const entityRef = stringifyEntityRef(entity);
       const selector = entityLadderSelector(entity);
       if ('missing' in selector) {
@@ -141,7 +143,7 @@ export function createLadderService(options: {
                 ? Promise.resolve({
                     error: { cluster: '', message: templateError },
                   })
-                : readRung(rung, selector),
+                : readRung(rung, selector, getOptions?.fresh === true),
           ),
         ),
         hasPreviews && repository && pullRequestStates

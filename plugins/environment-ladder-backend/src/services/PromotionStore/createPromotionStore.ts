@@ -306,7 +306,9 @@ export async function createPromotionStore(options: {
           .where({ id, state: 'requested' })
           .update({ approvals: JSON.stringify(approvals), updated_at: at });
         if (updated !== 1) {
-          throw new ConflictError(`Promotion ${id} changed while approving it; try again`);
+          throw new ConflictError(
+            `Promotion ${id} changed while approving it; try again`,
+          );
         }
         await tx(EVENTS).insert({
           promotion_id: id,
@@ -378,7 +380,11 @@ function withUnreachableDatabase(store: PromotionStore): PromotionStore {
       try {
         return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
       } catch (error) {
-        const { code, name: errorName, message } = (error ?? {}) as {
+        const {
+          code,
+          name: errorName,
+          message,
+        } = (error ?? {}) as {
           code?: unknown;
           name?: unknown;
           message?: unknown;
