@@ -110,11 +110,6 @@ export function readModelConfig(root: Config): ModelConfig {
           1000,
       ),
     ),
-    accessReuseMs: readDuration(
-      config ?? empty,
-      'accessReuse.window',
-      5000,
-      true,
-    ),
+    accessReuseMs: readDuration(config ?? empty, 'accessReuse.window', 0, true),
   };
 }
