@@ -31,11 +31,12 @@ async function openWatch(url: string) {
     try {
       for await (const chunk of response.body as any) {
         buffer += decoder.decode(chunk, { stream: true });
-        let newline;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
+        let newline = buffer.indexOf('\n');
+        while (newline >= 0) {
           events.push(JSON.parse(buffer.slice(0, newline)));
           buffer = buffer.slice(newline + 1);
           waiters.splice(0).forEach(w => w());
+          newline = buffer.indexOf('\n');
         }
       }
     } catch {
