@@ -558,8 +558,8 @@ function benchConfig(options: {
       listen: { host: '127.0.0.1', port: options.port },
       cors: { origin: baseUrl },
     },
-    // No token: the ladder never calls github.com during the run (loopback only).
-    integrations: { github: [{ host: 'github.com' }] },
+    // app-config.yaml's integrations stay: its GitOps repository's host
+    // (127.0.0.1:7110) must have one, or the backend refuses to start.
     kubernetes: { clusterLocatorMethods },
     environmentLadder: {
       cache: { freshness: { seconds: options.freshnessSeconds } },

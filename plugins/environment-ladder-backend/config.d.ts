@@ -23,6 +23,25 @@ export interface Config {
        */
       freshness?: HumanDuration | string;
     };
+    /**
+     * The live model of the rung clusters (list once, then watch, through the
+     * Kubernetes plugin's proxy). Off by default for now.
+     */
+    model?: {
+      /** Views read the model instead of the clusters. Default false. */
+      enabled?: boolean;
+      /** What the model lists and watches. Default `backstage.io/kubernetes-id`. */
+      labelSelector?: string;
+      /** The label objects are indexed by. Default `backstage.io/kubernetes-id`. */
+      indexLabel?: string;
+      /** How long each watch is asked to last before it is resumed. Default 5 minutes. */
+      watchTimeout?: HumanDuration | string;
+    };
+    /** Reuse of a caller's catalog visibility and read permission between views. */
+    accessReuse?: {
+      /** How long; 0 (the default) turns reuse off. */
+      window?: HumanDuration | string;
+    };
     /** How promotions are followed. */
     promotions?: {
       /**

@@ -31,4 +31,7 @@ backend.add(import('./ladderPermissionPolicy'));
 
 backend.add(import('@environment-ladder/plugin-environment-ladder-backend'));
 
+// Signals: open Environments tabs and the overview refetch when a ladder changes.
+backend.add(import('@backstage/plugin-signals-backend'));
+
 backend.start();

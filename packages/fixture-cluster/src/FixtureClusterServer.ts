@@ -1,7 +1,13 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ObjectStore } from './ObjectStore';
-import { parseResourcePath, routeRequest, RouteResponse } from './routes';
+import { ObjectStore, StoreEvent } from './ObjectStore';
+import { groupVersionOf } from './resources';
+import {
+  parseResourcePath,
+  routeRequest,
+  RouteResponse,
+  WatchRequest,
+} from './routes';
 import { failureStatus } from './status';
 import { FAULT_MODES, FaultMode, FixtureClusterStats } from './types';
 
@@ -21,7 +27,12 @@ export interface FixtureClusterServerOptions {
   latencyMs?: number;
   token?: string;
   timeoutFaultMaxMs?: number;
+  /** How often a watch that asked for bookmarks gets one; 5 s by default (an API server: about a minute). */
+  bookmarkIntervalMs?: number;
 }
+
+/** Pinned images only: the admin API's set-image takes `repo@sha256:<64 hex>` or `repo:tag`. */
+const IMAGE = /^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?$/;
 
 /** Whether a value is one of the fault modes. */
 export function isFaultMode(value: unknown): value is FaultMode {
@@ -118,6 +129,9 @@ export class FixtureClusterServer {
   private readonly timeoutFaultMs: number;
   private readonly server: http.Server;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Open watch streams, so that the admin API can drop them. */
+  private readonly watchStreams = new Set<http.ServerResponse>();
+  private readonly bookmarkIntervalMs: number;
   private faultMode: FaultMode;
   private latency: number;
   private counts: FixtureClusterStats;
@@ -134,6 +148,7 @@ export class FixtureClusterServer {
       options.timeoutFaultMaxMs ?? MAX_TIMEOUT_FAULT_MS,
       MAX_TIMEOUT_FAULT_MS,
     );
+    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 5000;
     this.faultMode = options.fault ?? 'none';
     this.latency = options.latencyMs ?? 0;
     this.counts = FixtureClusterServer.emptyStats();
@@ -156,7 +171,103 @@ export class FixtureClusterServer {
   }
 
   private static emptyStats(): FixtureClusterStats {
-    return { total: 0, byPath: {}, since: new Date().toISOString() };
+    return {
+      total: 0,
+      watches: 0,
+      byPath: {},
+      since: new Date().toISOString(),
+    };
+  }
+
+  /** Creates or replaces an object; watches see the change. */
+  apply(object: unknown): StoreEvent {
+    return this.store.apply(object);
+  }
+
+  /** Deletes an object; watches see the change. */
+  remove(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+  }): StoreEvent | undefined {
+    return this.store.remove(ref);
+  }
+
+  /** Forgets the change history: watches resuming from before now get 410 Gone. */
+  compact() {
+    this.store.compact();
+  }
+
+  /** Cuts every open watch stream mid-way, as a load balancer or a restart would. */
+  dropWatches(): number {
+    const count = this.watchStreams.size;
+    for (const res of this.watchStreams) {
+      res.destroy();
+    }
+    this.watchStreams.clear();
+    return count;
+  }
+
+  /**
+   * Sets the image of a workload's containers (the first container, or the
+   * named one) and returns the change: a live "new digest rolled out".
+   */
+  setImage(target: {
+    kind: string;
+    apiVersion?: string;
+    namespace?: string;
+    name: string;
+    container?: string;
+    image: string;
+  }): StoreEvent {
+    if (typeof target.image !== 'string' || !IMAGE.test(target.image)) {
+      throw new Error(
+        `image must look like repo:tag or repo@sha256:<64 hex>, got ${JSON.stringify(
+          target.image,
+        )}`,
+      );
+    }
+    const apiVersion =
+      target.apiVersion ??
+      (
+        {
+          Deployment: 'apps/v1',
+          ReplicaSet: 'apps/v1',
+          StatefulSet: 'apps/v1',
+          Rollout: 'argoproj.io/v1alpha1',
+          Pod: 'v1',
+        } as Record<string, string>
+      )[target.kind];
+    const namespace = target.namespace ?? 'default';
+    const existing = apiVersion
+      ? this.store.find(apiVersion, target.kind, namespace, target.name)
+      : undefined;
+    if (!existing) {
+      throw new Error(
+        `no ${target.kind} ${namespace}/${target.name} in cluster '${this.name}'`,
+      );
+    }
+    const object = structuredClone(existing) as any;
+    const podSpec =
+      target.kind === 'Pod' ? object.spec : object.spec?.template?.spec;
+    const containers: Array<{ name: string; image?: string }> =
+      podSpec?.containers ?? [];
+    const container = target.container
+      ? containers.find(c => c.name === target.container)
+      : containers[0];
+    if (!container) {
+      throw new Error(
+        `${target.kind} ${namespace}/${target.name} has no container ${
+          target.container ?? ''
+        }`.trim(),
+      );
+    }
+    container.image = target.image;
+    if (object.metadata.generation !== undefined) {
+      object.metadata.generation = Number(object.metadata.generation) + 1;
+    }
+    return this.store.apply(object);
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -203,6 +314,9 @@ export class FixtureClusterServer {
       );
     }
     this.faultMode = fault;
+    // A cluster that fails does not keep streaming: its watches end, and
+    // whatever resumes them meets the fault.
+    if (fault !== 'none') this.dropWatches();
   }
 
   get latencyMs(): number {
@@ -233,6 +347,7 @@ export class FixtureClusterServer {
     this.timers.clear();
     return new Promise(resolve => {
       this.server.close(() => resolve());
+      this.dropWatches();
       this.server.closeAllConnections();
     });
   }
@@ -333,6 +448,15 @@ export class FixtureClusterServer {
     }
 
     const response = this.answer(req, url);
+    if (response.watch) {
+      this.counts.watches += 1;
+      if (fault === 'malformed') {
+        this.send(req, res, 200, '{"type":"ADDED","obj', 'application/json');
+        return;
+      }
+      this.streamWatch(res, response.watch);
+      return;
+    }
     if (fault === 'malformed') {
       const text =
         typeof response.body === 'string'
@@ -395,12 +519,225 @@ export class FixtureClusterServer {
     );
   }
 
+  /**
+   * Streams a watch as the API server does: one JSON event per line
+   * (ADDED, MODIFIED, DELETED, BOOKMARK), an ERROR event with a 410 Status
+   * for a resourceVersion older than the change history, and the end of the
+   * stream after `timeoutSeconds`.
+   */
+  private streamWatch(res: http.ServerResponse, watch: WatchRequest) {
+    const store = this.store;
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'X-Fixture-Cluster': this.name,
+    });
+    // Headers go out now: a client waits for them before reading events.
+    res.flushHeaders();
+    const send = (type: string, object: unknown) => {
+      if (!res.destroyed && !res.writableEnded) {
+        res.write(`${JSON.stringify({ type, object })}\n`);
+      }
+    };
+    const inScope = (event: StoreEvent) =>
+      event.resourceType === watch.type &&
+      (watch.namespace === undefined ||
+        event.object.metadata.namespace === watch.namespace);
+    const deliver = (event: StoreEvent) => {
+      if (!inScope(event)) {
+        return;
+      }
+      const selected = watch.matches(event.object);
+      if (event.type !== 'MODIFIED') {
+        if (selected) send(event.type, event.object);
+        return;
+      }
+      const wasSelected = event.previous
+        ? watch.matches(event.previous)
+        : false;
+      if (selected) {
+        send(wasSelected ? 'MODIFIED' : 'ADDED', event.object);
+      } else if (wasSelected) {
+        send('DELETED', event.object);
+      }
+    };
+
+    if (watch.resourceVersion === undefined) {
+      for (const object of store.list(watch.type, watch.namespace)) {
+        if (watch.matches(object)) send('ADDED', object);
+      }
+    } else {
+      const changes = store.changesSince(watch.resourceVersion);
+      if (!changes) {
+        send(
+          'ERROR',
+          failureStatus(
+            410,
+            'Expired',
+            `too old resource version: ${watch.resourceVersion} (${store.oldestResumableVersion})`,
+          ),
+        );
+        res.end();
+        return;
+      }
+      changes.forEach(deliver);
+    }
+
+    this.watchStreams.add(res);
+    const unsubscribe = store.subscribe(deliver);
+    const bookmarks = watch.bookmarks
+      ? setInterval(
+          () =>
+            send('BOOKMARK', {
+              kind: watch.type.kind,
+              apiVersion: groupVersionOf(watch.type),
+              metadata: { resourceVersion: store.resourceVersion },
+            }),
+          this.bookmarkIntervalMs,
+        )
+      : undefined;
+    const timeout =
+      watch.timeoutSeconds !== undefined && watch.timeoutSeconds > 0
+        ? this.setTimer(watch.timeoutSeconds * 1000, () => res.end())
+        : undefined;
+    res.once('close', () => {
+      unsubscribe();
+      this.watchStreams.delete(res);
+      if (bookmarks) clearInterval(bookmarks);
+      if (timeout) this.clearTimer(timeout);
+    });
+  }
+
+  private async readJsonObject(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    what: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, 1024 * 1024));
+    } catch (error) {
+      this.sendJson(req, res, 400, {
+        error: `body must be JSON: ${String(error)}`,
+      });
+      return undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      this.sendJson(req, res, 400, {
+        error: `body must be a JSON object ${what}`,
+      });
+      return undefined;
+    }
+    return body as Record<string, unknown>;
+  }
+
+  /** The admin paths that change objects: objects, set-image, compact, drop-watches. */
+  private async handleChanges(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    sub: string,
+  ): Promise<boolean> {
+    const change = (event: StoreEvent | undefined) =>
+      this.sendJson(req, res, event ? 200 : 404, {
+        ...(event
+          ? {
+              type: event.type,
+              resourceVersion: String(event.resourceVersion),
+            }
+          : { error: 'no such object' }),
+      });
+    const refuse = (error: unknown) =>
+      this.sendJson(req, res, 400, { error: (error as Error).message });
+    const only = (method: string) => {
+      if (req.method === method) return true;
+      this.sendJson(
+        req,
+        res,
+        405,
+        { error: `${req.method} not allowed; use ${method}` },
+        method,
+      );
+      return false;
+    };
+    switch (sub) {
+      case '/objects': {
+        if (req.method !== 'PUT' && req.method !== 'DELETE') {
+          this.sendJson(
+            req,
+            res,
+            405,
+            { error: `${req.method} not allowed; use PUT or DELETE` },
+            'PUT, DELETE',
+          );
+          return true;
+        }
+        const body = await this.readJsonObject(
+          req,
+          res,
+          req.method === 'PUT'
+            ? '(a Kubernetes object)'
+            : '{apiVersion, kind, namespace, name}',
+        );
+        if (!body) return true;
+        try {
+          change(
+            req.method === 'PUT'
+              ? this.apply(body)
+              : this.remove({
+                  apiVersion: String(body.apiVersion),
+                  kind: String(body.kind),
+                  namespace:
+                    body.namespace === undefined
+                      ? undefined
+                      : String(body.namespace),
+                  name: String(body.name),
+                }),
+          );
+        } catch (error) {
+          refuse(error);
+        }
+        return true;
+      }
+      case '/set-image': {
+        if (!only('POST')) return true;
+        const body = await this.readJsonObject(
+          req,
+          res,
+          '{kind, namespace, name, container?, image}',
+        );
+        if (!body) return true;
+        try {
+          change(this.setImage(body as any));
+        } catch (error) {
+          refuse(error);
+        }
+        return true;
+      }
+      case '/compact':
+        if (!only('POST')) return true;
+        this.compact();
+        this.sendJson(req, res, 200, {
+          oldestResumableVersion: String(this.store.oldestResumableVersion),
+        });
+        return true;
+      case '/drop-watches':
+        if (!only('POST')) return true;
+        this.sendJson(req, res, 200, { dropped: this.dropWatches() });
+        return true;
+      default:
+        return false;
+    }
+  }
+
   private async handleAdmin(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     pathname: string,
   ) {
     const sub = pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
+    if (await this.handleChanges(req, res, sub)) {
+      return;
+    }
     if (sub === '/faults') {
       if (req.method === 'GET' || req.method === 'HEAD') {
         this.sendJson(req, res, 200, {
@@ -447,7 +784,7 @@ export class FixtureClusterServer {
           return;
         }
         if (fault !== undefined) {
-          this.faultMode = fault;
+          this.fault = fault;
         }
         if (latencyMs !== undefined) {
           this.latency = latencyMs as number;
@@ -487,7 +824,7 @@ export class FixtureClusterServer {
       return;
     }
     this.sendJson(req, res, 404, {
-      error: `unknown admin path ${pathname}; use ${ADMIN_PREFIX}/faults or ${ADMIN_PREFIX}/stats`,
+      error: `unknown admin path ${pathname}; use ${ADMIN_PREFIX}/faults, /stats, /objects, /set-image, /compact or /drop-watches`,
     });
   }
 

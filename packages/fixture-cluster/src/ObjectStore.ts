@@ -31,15 +31,34 @@ function deterministicUid(seed: string): string {
   ].join('-');
 }
 
+/** One change to the store, as a watch reports it. */
+export interface StoreEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The resourceVersion the change was given. */
+  resourceVersion: number;
+  resourceType: ResourceType;
+  object: KubeObject;
+  /** The object before the change (MODIFIED only): a watch needs it to tell "left the selection". */
+  previous?: KubeObject;
+}
+
+/** How many changes the store remembers for watches that resume; older resumes get 410 Gone. */
+const HISTORY_LIMIT = 10_000;
+
 /**
  * The objects of one cluster, validated and indexed by resource type. Loaded
- * once; never changes afterwards (the cluster is read-only).
+ * at start-up; afterwards only the admin API changes them (see
+ * {@link ObjectStore.apply}), each change with a new resourceVersion that
+ * watches receive, like etcd's revisions.
  */
 export class ObjectStore {
   private readonly byType = new Map<string, KubeObject[]>();
-  /** The newest resourceVersion handed out; lists report it. */
-  readonly resourceVersion: string;
-  readonly size: number;
+  private revision: number;
+  /** Changes after `compactedRevision`, oldest first, for watches that resume. */
+  private history: StoreEvent[] = [];
+  /** A watch may resume from this revision or later; older ones are gone (410). */
+  private compactedRevision: number;
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
 
   constructor(clusterName: string, sourced: SourcedObject[]) {
     const seen = new Map<string, string>();
@@ -126,8 +145,8 @@ export class ObjectStore {
       });
     }
 
-    this.resourceVersion = String(Math.max(maxVersion, counter));
-    this.size = [...this.byType.values()].reduce((n, l) => n + l.length, 0);
+    this.revision = Math.max(maxVersion, counter);
+    this.compactedRevision = this.revision;
 
     for (const list of this.byType.values()) {
       list.sort(
@@ -137,6 +156,147 @@ export class ObjectStore {
           ) || a.metadata.name.localeCompare(b.metadata.name),
       );
     }
+  }
+
+  /** The newest resourceVersion handed out; lists report it. */
+  get resourceVersion(): string {
+    return String(this.revision);
+  }
+
+  /** How many objects the store holds. */
+  get size(): number {
+    return [...this.byType.values()].reduce((n, l) => n + l.length, 0);
+  }
+
+  /** The oldest resourceVersion a watch may resume from. */
+  get oldestResumableVersion(): number {
+    return this.compactedRevision;
+  }
+
+  /** Changes after a resourceVersion, oldest first; undefined when they are no longer known (410). */
+  changesSince(resourceVersion: number): StoreEvent[] | undefined {
+    if (resourceVersion < this.compactedRevision) {
+      return undefined;
+    }
+    return this.history.filter(e => e.resourceVersion > resourceVersion);
+  }
+
+  /** Calls `listener` with every change from now on; returns the unsubscribe function. */
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets every change so far: a watch that resumes from before now gets 410 Gone. */
+  compact() {
+    this.history = [];
+    this.compactedRevision = this.revision;
+  }
+
+  /**
+   * Creates or replaces an object (matched by kind, namespace and name) and
+   * gives it a new resourceVersion, as an API server's update would.
+   */
+  apply(object: unknown, source = 'admin API'): StoreEvent {
+    const o = structuredClone(asKubeObject(object, source));
+    const type = findResourceTypeForObject(o.apiVersion, o.kind);
+    if (!type || type.group === 'metrics.k8s.io') {
+      throw new Error(
+        `${source}: the fixture cluster does not serve kind ${o.kind} of apiVersion ${o.apiVersion}`,
+      );
+    }
+    if (type.namespaced) {
+      o.metadata.namespace ??= 'default';
+    } else {
+      delete o.metadata.namespace;
+    }
+    const list = this.byType.get(typeKey(type)) ?? [];
+    const index = list.findIndex(
+      x =>
+        x.metadata.name === o.metadata.name &&
+        x.metadata.namespace === o.metadata.namespace,
+    );
+    const previous = index >= 0 ? list[index] : undefined;
+    this.revision += 1;
+    o.metadata.uid = previous?.metadata.uid ?? o.metadata.uid;
+    o.metadata.uid ??= deterministicUid(
+      `${typeKey(type)} ${o.metadata.namespace ?? ''}/${o.metadata.name}`,
+    );
+    o.metadata.resourceVersion = String(this.revision);
+    if (previous) {
+      list[index] = o;
+    } else {
+      this.add(type, o);
+      this.sortType(type);
+    }
+    return this.record({
+      type: previous ? 'MODIFIED' : 'ADDED',
+      resourceVersion: this.revision,
+      resourceType: type,
+      object: o,
+      previous,
+    });
+  }
+
+  /** Deletes an object; returns the event, or undefined when there was no such object. */
+  remove(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+  }): StoreEvent | undefined {
+    const type = findResourceTypeForObject(ref.apiVersion, ref.kind);
+    if (!type) {
+      return undefined;
+    }
+    const namespace = type.namespaced ? ref.namespace ?? 'default' : undefined;
+    const list = this.byType.get(typeKey(type)) ?? [];
+    const index = list.findIndex(
+      x => x.metadata.name === ref.name && x.metadata.namespace === namespace,
+    );
+    if (index < 0) {
+      return undefined;
+    }
+    const [removed] = list.splice(index, 1);
+    this.revision += 1;
+    return this.record({
+      type: 'DELETED',
+      resourceVersion: this.revision,
+      resourceType: type,
+      object: {
+        ...removed,
+        metadata: {
+          ...removed.metadata,
+          resourceVersion: String(this.revision),
+        },
+      },
+    });
+  }
+
+  private record(event: StoreEvent): StoreEvent {
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) {
+      const dropped = this.history.splice(
+        0,
+        this.history.length - HISTORY_LIMIT,
+      );
+      this.compactedRevision = dropped[dropped.length - 1].resourceVersion;
+    }
+    for (const listener of this.listeners) {
+      listener(event);
+    }
+    return event;
+  }
+
+  private sortType(type: ResourceType) {
+    this.byType
+      .get(typeKey(type))
+      ?.sort(
+        (a, b) =>
+          (a.metadata.namespace ?? '').localeCompare(
+            b.metadata.namespace ?? '',
+          ) || a.metadata.name.localeCompare(b.metadata.name),
+      );
   }
 
   private add(type: ResourceType, object: KubeObject) {
@@ -155,6 +315,19 @@ export class ObjectStore {
     return namespace === undefined
       ? all
       : all.filter(o => o.metadata.namespace === namespace);
+  }
+
+  /** One object by apiVersion, kind, namespace and name, or undefined. */
+  find(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    const type = findResourceTypeForObject(apiVersion, kind);
+    return type
+      ? this.get(type, type.namespaced ? namespace : undefined, name)
+      : undefined;
   }
 
   /** One object by name, or undefined. */

@@ -27,6 +27,21 @@ export interface RouteResponse {
   /** Serialised as JSON unless it is a string. */
   body: unknown;
   contentType?: string;
+  /** Set for a watch: the server streams its events instead of sending `body`. */
+  watch?: WatchRequest;
+}
+
+/** A watch the server streams: what to send, from which resourceVersion. */
+export interface WatchRequest {
+  type: ResourceType;
+  namespace?: string;
+  /** Only objects these label requirements select. */
+  matches: (object: KubeObject) => boolean;
+  /** Resume after this resourceVersion; undefined sends the current objects first (as ADDED). */
+  resourceVersion?: number;
+  bookmarks: boolean;
+  /** Closes the stream after this many seconds (the client's `timeoutSeconds`). */
+  timeoutSeconds?: number;
 }
 
 /** A request for a resource, as the API server's request info parser reads it. */
@@ -132,7 +147,7 @@ function apiResourceList(group: string, version: string) {
       singularName: t.singular,
       namespaced: t.namespaced,
       kind: t.kind,
-      verbs: ['get', 'list'],
+      verbs: ['get', 'list', 'watch'],
       ...(t.shortNames ? { shortNames: t.shortNames } : {}),
       ...(t.categories ? { categories: t.categories } : {}),
     });
@@ -299,6 +314,61 @@ function listObjects(
   });
 }
 
+function watchRequest(
+  type: ResourceType,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): RouteResponse {
+  let matches: (object: KubeObject) => boolean = () => true;
+  try {
+    const labelSelector = query.get('labelSelector');
+    if (labelSelector) {
+      const requirements = parseLabelSelector(labelSelector);
+      matches = o => matchesLabels(requirements, o.metadata.labels);
+    }
+  } catch (error) {
+    if (error instanceof SelectorError) {
+      return json(400, badRequestStatus(error.message));
+    }
+    throw error;
+  }
+  const rvParam = query.get('resourceVersion');
+  let resourceVersion: number | undefined;
+  // "" and "0" mean "any": start with the current objects, as the API server does.
+  if (rvParam && rvParam !== '0') {
+    resourceVersion = Number(rvParam);
+    if (!Number.isInteger(resourceVersion) || resourceVersion < 0) {
+      return json(
+        400,
+        badRequestStatus(`invalid resourceVersion: ${JSON.stringify(rvParam)}`),
+      );
+    }
+  }
+  const timeoutParam = query.get('timeoutSeconds');
+  const timeoutSeconds = timeoutParam ? Number(timeoutParam) : undefined;
+  if (
+    timeoutSeconds !== undefined &&
+    (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
+  ) {
+    return json(
+      400,
+      badRequestStatus(`invalid timeoutSeconds: ${timeoutParam}`),
+    );
+  }
+  return {
+    code: 200,
+    body: undefined,
+    watch: {
+      type,
+      namespace: type.namespaced ? namespace : undefined,
+      matches,
+      resourceVersion,
+      bookmarks: query.get('allowWatchBookmarks') === 'true',
+      timeoutSeconds,
+    },
+  };
+}
+
 function podLog(pod: KubeObject, query: URLSearchParams): RouteResponse {
   const containers = (
     (pod.spec as { containers?: Array<{ name: string; image?: string }> })
@@ -406,14 +476,17 @@ export function routeRequest(
   }
   const watchParam = query.get('watch');
   if (request.watch || watchParam === 'true' || watchParam === '1') {
-    return json(
-      405,
-      failureStatus(
+    if (request.name !== undefined) {
+      return json(
         405,
-        'MethodNotAllowed',
-        'watch is not supported: the fixture cluster serves a fixed set of objects that never change',
-      ),
-    );
+        failureStatus(
+          405,
+          'MethodNotAllowed',
+          'the fixture cluster watches collections only, not single objects',
+        ),
+      );
+    }
+    return watchRequest(type, request.namespace, query);
   }
   if (
     request.namespace === undefined &&

@@ -524,7 +524,7 @@ describe('startFixtureClusters', () => {
           name: 'pods',
           kind: 'Pod',
           namespaced: true,
-          verbs: ['get', 'list'],
+          verbs: ['get', 'list', 'watch'],
         }),
       );
       expect(body.resources).toContainEqual(
@@ -600,9 +600,10 @@ describe('startFixtureClusters', () => {
         });
       },
     );
-    it('refuses watches', async () => {
-      expect((await get('/api/v1/pods?watch=true')).status).toBe(405);
-      expect((await get('/api/v1/watch/pods')).status).toBe(405);
+    it('refuses watching a single object (watches are of collections)', async () => {
+      expect(
+        (await get('/api/v1/namespaces/checkout/pods/x?watch=true')).status,
+      ).toBe(405);
     });
     it.each([
       '/nope',
@@ -845,6 +846,7 @@ describe('startFixtureClusters', () => {
       const stats = await (await fetch(`${url}/_fixture/stats`)).json();
       expect(stats).toEqual({
         total: 4,
+        watches: 0,
         byPath: {
           '/api/v1/pods': 2,
           '/apis/apps/v1/deployments': 1,

@@ -124,6 +124,7 @@ export async function startFixtureClusters(
       latencyMs: cluster.latencyMs,
       token: cluster.token,
       timeoutFaultMaxMs: options.timeoutFaultMaxMs,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
     });
   });
 
@@ -165,6 +166,20 @@ export async function startFixtureClusters(
     },
     stats(name) {
       return byName(name).stats();
+    },
+    apply(name, object) {
+      const event = byName(name).apply(object);
+      return { resourceVersion: String(event.resourceVersion) };
+    },
+    setImage(name, target) {
+      const event = byName(name).setImage(target);
+      return { resourceVersion: String(event.resourceVersion) };
+    },
+    compact(name) {
+      byName(name).compact();
+    },
+    dropWatches(name) {
+      return byName(name).dropWatches();
     },
     resetStats(name) {
       (name === undefined ? servers : [byName(name)]).forEach(s =>

@@ -69,12 +69,16 @@ export interface StartFixtureClustersOptions {
    * connection; capped at 120 000 ms, which is also the default.
    */
   timeoutFaultMaxMs?: number;
+  /** How often watches that ask for bookmarks get one; 5000 ms by default. */
+  bookmarkIntervalMs?: number;
 }
 
 /** Requests counted on one cluster since start or the last reset. */
 export interface FixtureClusterStats {
-  /** All requests except those to the admin endpoints. */
+  /** All requests except those to the admin endpoints (watches included). */
   total: number;
+  /** Of those, the watch requests (each one long-lived stream). */
+  watches: number;
   /** The same requests by URL path (query string left out). */
   byPath: Record<string, number>;
   /** When counting started (ISO 8601). */
@@ -88,6 +92,24 @@ export interface FixtureClusters {
   setFault(name: string, fault: FaultMode): void;
   setLatency(name: string, latencyMs: number): void;
   stats(name: string): FixtureClusterStats;
+  /** Creates or replaces an object in a cluster; its watches see the change. */
+  apply(name: string, object: unknown): { resourceVersion: string };
+  /** Sets the image of a workload's first (or named) container: a live rollout. */
+  setImage(
+    name: string,
+    target: {
+      kind: string;
+      apiVersion?: string;
+      namespace?: string;
+      name: string;
+      container?: string;
+      image: string;
+    },
+  ): { resourceVersion: string };
+  /** Forgets a cluster's change history: watches resuming from before now get 410 Gone. */
+  compact(name: string): void;
+  /** Cuts a cluster's open watch streams; returns how many. */
+  dropWatches(name: string): number;
   /** Resets one cluster's counters, or every cluster's when no name is given. */
   resetStats(name?: string): void;
   close(): Promise<void>;

@@ -23,6 +23,16 @@ import { createClusterReader } from './services/ClusterReader/createClusterReade
 import { createCachedLadderService } from './services/LadderService/createCachedLadderService';
 import { createLadderService } from './services/LadderService/createLadderService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { readModelConfig } from './modelConfig';
+import { createClusterModel } from './services/ClusterModel/createClusterModel';
+import { createKubernetesProxyGet } from './services/ClusterModel/kubernetesProxy';
+import { createModelClusterReader } from './services/ClusterReader/createModelClusterReader';
+import { createLiveLadderService } from './services/LadderService/createLiveLadderService';
+import {
+  createLadderSignals,
+  withPromotionSignals,
+} from './services/LadderSignals/createLadderSignals';
 
 /**
  * The Environment Ladder backend plugin.
@@ -46,6 +56,11 @@ export const environmentLadderPlugin = createBackendPlugin({
         database: coreServices.database,
         cache: coreServices.cache,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        rootLifecycle: coreServices.rootLifecycle,
+        // Has a default (through the events service): without the signals
+        // backend installed the plugin starts, and views keep polling.
+        signals: signalsServiceRef,
       },
       async init({
         config,
@@ -60,24 +75,62 @@ export const environmentLadderPlugin = createBackendPlugin({
         database,
         scheduler,
         cache,
+        lifecycle,
+        rootLifecycle,
+        signals,
       }) {
         const ladderConfig = readLadderConfig(config, {
           knownClusters: readKnownClusters(config),
         });
+        const modelConfig = readModelConfig(config);
         const integrations = ScmIntegrations.fromConfig(config);
-        const ladderService = createCachedLadderService({
-          ladderService: createLadderService({
-            config: ladderConfig,
-            clusterReader: createClusterReader({ discovery, auth }),
-            logger,
-            pullRequestStates: createPullRequestStates({
-              integrations,
-              logger,
-            }),
-          }),
-          cache,
-          freshnessMs: ladderConfig.cacheFreshnessMs,
+        const ladderSignals = createLadderSignals({ signals, logger });
+        const directReader = createClusterReader({ discovery, auth });
+        const pullRequestStates = createPullRequestStates({
+          integrations,
+          logger,
         });
+        let ladderService;
+        if (modelConfig.enabled) {
+          // One live model of every rung cluster, read by every view.
+          const model = createClusterModel({
+            config: ladderConfig,
+            model: modelConfig,
+            get: createKubernetesProxyGet({ discovery, auth }),
+            logger,
+          });
+          // Once every plugin has started: the Kubernetes plugin's proxy holds
+          // requests until its own start-up, which may come after ours.
+          rootLifecycle.addStartupHook(() => model.start());
+          lifecycle.addShutdownHook(() => model.stop());
+          ladderService = createLiveLadderService({
+            ladderService: createLadderService({
+              config: ladderConfig,
+              clusterReader: createModelClusterReader({
+                model,
+                direct: directReader,
+              }),
+              logger,
+              pullRequestStates,
+            }),
+            model,
+            indexLabel: modelConfig.indexLabel,
+            freshnessMs: ladderConfig.cacheFreshnessMs,
+            notifier: ladderSignals,
+            logger,
+          });
+        } else {
+          ladderService = createCachedLadderService({
+            ladderService: createLadderService({
+              config: ladderConfig,
+              clusterReader: directReader,
+              logger,
+              pullRequestStates,
+            }),
+            cache,
+            freshnessMs: ladderConfig.cacheFreshnessMs,
+          });
+        }
         permissionsRegistry.addResourceType({
           resourceRef: promotionPermissionResourceRef,
           permissions: environmentLadderPermissions,
@@ -106,7 +159,10 @@ export const environmentLadderPlugin = createBackendPlugin({
             checkRepository: url => repository.checkRepository?.(url),
           }),
           ladderService,
-          store: await createPromotionStore({ database }),
+          store: withPromotionSignals(
+            await createPromotionStore({ database }),
+            ladderSignals,
+          ),
           repository,
           catalog,
           auth,
@@ -150,6 +206,7 @@ export const environmentLadderPlugin = createBackendPlugin({
             ladderService,
             promotionService,
             permissionChecks,
+            accessReuseMs: modelConfig.accessReuseMs,
           }),
         );
       },

@@ -6,6 +6,7 @@ import type {
 import {
   stringifyEntityRef,
   type CompoundEntityRef,
+  type Entity,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -84,6 +85,43 @@ function userRef(credentials: BackstageCredentials<BackstageUserPrincipal>) {
   return credentials.principal.userEntityRef;
 }
 
+/**
+ * Remembers, for a short window, that a caller could see an entity and read
+ * its ladder. Only successes are remembered (a refusal is asked again), and
+ * only per principal: never shared between callers.
+ */
+function createReadAccessReuse(windowMs: number) {
+  const granted = new Map<string, { entity: Entity; until: number }>();
+  return {
+    key(credentials: BackstageCredentials, ref: CompoundEntityRef) {
+      const principal = credentials.principal as {
+        type?: string;
+        userEntityRef?: string;
+        subject?: string;
+      };
+      const who =
+        principal.userEntityRef ?? principal.subject ?? principal.type ?? '';
+      return `${who}\u0000${stringifyEntityRef(ref)}`;
+    },
+    get(key: string): Entity | undefined {
+      if (windowMs <= 0) return undefined;
+      const entry = granted.get(key);
+      if (entry && entry.until > Date.now()) return entry.entity;
+      if (entry) granted.delete(key);
+      return undefined;
+    },
+    set(key: string, entity: Entity) {
+      if (windowMs <= 0) return;
+      if (granted.size >= 10_000) {
+        const now = Date.now();
+        for (const [k, v] of granted) if (v.until <= now) granted.delete(k);
+        if (granted.size >= 10_000) granted.clear();
+      }
+      granted.set(key, { entity, until: Date.now() + windowMs });
+    },
+  };
+}
+
 /** Creates the plugin's router: parse and validate input, call services, nothing else. */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -92,6 +130,12 @@ export async function createRouter(options: {
   ladderService: LadderService;
   promotionService: PromotionService;
   permissionChecks: PermissionChecks;
+  /**
+   * How long a caller's visibility of an entity and their permission to read
+   * its ladder are reused (0: never): repeated views cost no catalog or
+   * permission round trip within it.
+   */
+  accessReuseMs?: number;
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -101,6 +145,7 @@ export async function createRouter(options: {
     promotionService,
     permissionChecks,
   } = options;
+  const readAccess = createReadAccessReuse(options.accessReuseMs ?? 0);
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
   // A body that is not JSON is the caller's mistake; say so without echoing it.
@@ -145,8 +190,12 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    const key = readAccess.key(credentials, ref);
+    const reused = readAccess.get(key);
+    if (reused) return { entity: reused, credentials };
     const entity = await visibleEntity(ref, credentials);
     await permissionChecks.assertCanReadLadder(credentials, entity);
+    readAccess.set(key, entity);
     return { entity, credentials };
   }
 

@@ -17,6 +17,11 @@ export interface ClusterReadRequest {
    * ApplicationSets (those that carry the label selector).
    */
   previews?: boolean;
+  /**
+   * Read the cluster now, never a copy: what the promotion rules decide on.
+   * Without it a reader may answer from the live model.
+   */
+  fresh?: boolean;
   /** Aborts the reads, e.g. when the cluster's timeout has passed. */
   signal?: AbortSignal;
 }

@@ -9,7 +9,7 @@ import type { LadderService } from './types';
 /** How recently a read in progress must have begun for a fresh request to share it. */
 const FRESH_JOIN_MS = 1000;
 
-function cacheKey(entity: Entity): string {
+export function ladderCacheKey(entity: Entity): string {
   const annotations = entity.metadata.annotations ?? {};
   return JSON.stringify([
     'ladder/v1',
@@ -56,7 +56,7 @@ export function createCachedLadderService(options: {
 
   return {
     async getLadder(entity, getOptions) {
-      const key = cacheKey(entity);
+      const key = ladderCacheKey(entity);
       const pending = reading.get(key);
       if (getOptions?.fresh) {
         // A read that began moments ago is as live as a new one: a burst of

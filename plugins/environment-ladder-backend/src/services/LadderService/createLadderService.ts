@@ -60,6 +60,7 @@ export function createLadderService(options: {
   async function readRung(
     rung: RungConfig,
     selector: { labelSelector: string; namespace?: string },
+    fresh: boolean,
   ): Promise<RungResult> {
     if (rung.clusters.length === 0) {
       return null;
@@ -78,6 +79,7 @@ export function createLadderService(options: {
           namespaces,
           labelSelector: selector.labelSelector,
           ...(previews ? { previews } : {}),
+          ...(fresh ? { fresh } : {}),
           signal: AbortSignal.timeout(config.clusterTimeoutMs),
         }),
       })),
@@ -100,7 +102,7 @@ export function createLadderService(options: {
   }
 
   return {
-    async getLadder(entity: Entity): Promise<Ladder> {
+    async getLadder(entity: Entity, getOptions): Promise<Ladder> {
       const entityRef = stringifyEntityRef(entity);
       const selector = entityLadderSelector(entity);
       if ('missing' in selector) {
@@ -137,7 +139,7 @@ export function createLadderService(options: {
                 ? Promise.resolve({
                     error: { cluster: '', message: templateError },
                   })
-                : readRung(rung, selector),
+                : readRung(rung, selector, getOptions?.fresh === true),
           ),
         ),
         hasPreviews && repository && pullRequestStates

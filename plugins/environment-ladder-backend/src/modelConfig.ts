@@ -1,0 +1,115 @@
+import { readDurationFromConfig, type Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
+import { parseLabelSelector } from './services/ClusterModel/labelSelector';
+
+/** The live cluster model's settings and the view path's reuse window. */
+export interface ModelConfig {
+  /** Off (the default for now): every view reads the clusters (the previous behaviour, with its cache). */
+  enabled: boolean;
+  /** What the model lists and watches in every rung cluster. */
+  labelSelector: string;
+  /** The label objects are indexed by (a label the selector requires). */
+  indexLabel: string;
+  watchTimeoutSeconds: number;
+  /** How long a user's catalog visibility and read permission are reused; 0: never. */
+  accessReuseMs: number;
+}
+
+const KUBERNETES_ID = 'backstage.io/kubernetes-id';
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+function readDuration(
+  config: Config,
+  key: string,
+  fallbackMs: number,
+  allowZero: boolean,
+): number {
+  if (!config.has(key)) return fallbackMs;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(
+      typeof config.getOptional(key) === 'string'
+        ? readDurationFromConfig(config, { key })
+        : readDurationFromConfig(config.getConfig(key)),
+    );
+  } catch (error) {
+    throw new InputError(
+      `Invalid config value at 'environmentLadder.${key}': ${
+        (error as Error).message
+      }`,
+    );
+  }
+  if (!(ms > 0) && !(allowZero && ms === 0)) {
+    throw new InputError(
+      `Invalid config value at 'environmentLadder.${key}': must be ${
+        allowZero ? 'zero or longer' : 'longer than zero'
+      }`,
+    );
+  }
+  return ms;
+}
+
+/** Reads `environmentLadder.model` and `environmentLadder.accessReuse`; throws InputError naming a bad key. */
+export function readModelConfig(root: Config): ModelConfig {
+  const config = root.getOptionalConfig('environmentLadder');
+  const get = <T>(read: () => T, key: string): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new InputError(
+        `Invalid config value at 'environmentLadder.${key}': ${
+          (error as Error).message
+        }`,
+      );
+    }
+  };
+  const enabled =
+    get(() => config?.getOptionalBoolean('model.enabled'), 'model.enabled') ??
+    false;
+  const labelSelector =
+    get(
+      () => config?.getOptionalString('model.labelSelector'),
+      'model.labelSelector',
+    ) ?? KUBERNETES_ID;
+  let requirements;
+  try {
+    requirements = parseLabelSelector(labelSelector);
+  } catch (error) {
+    throw new InputError(
+      `Invalid config value at 'environmentLadder.model.labelSelector': ${
+        (error as Error).message
+      }`,
+    );
+  }
+  const indexLabel =
+    get(
+      () => config?.getOptionalString('model.indexLabel'),
+      'model.indexLabel',
+    ) ?? KUBERNETES_ID;
+  if (!LABEL_KEY.test(indexLabel)) {
+    throw new InputError(
+      `Invalid config value at 'environmentLadder.model.indexLabel': not a label key`,
+    );
+  }
+  if (requirements.length === 0) {
+    throw new InputError(
+      `Invalid config value at 'environmentLadder.model.labelSelector': must select something (an empty selector would copy whole clusters)`,
+    );
+  }
+  const empty = { has: () => false } as unknown as Config;
+  return {
+    enabled,
+    labelSelector,
+    indexLabel,
+    watchTimeoutSeconds: Math.max(
+      1,
+      Math.round(
+        readDuration(config ?? empty, 'model.watchTimeout', 300_000, false) /
+          1000,
+      ),
+    ),
+    accessReuseMs: readDuration(config ?? empty, 'accessReuse.window', 0, true),
+  };
+}
