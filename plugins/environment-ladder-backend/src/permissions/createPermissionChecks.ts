@@ -15,7 +15,18 @@ import { promotionPermissionRules } from './rules';
 /** The one place where the ladder's permissions are checked. */
 export interface PermissionChecks {
   /** Throws NotAllowedError unless the caller may read this entity's ladder. */
-  assertCanReadLadder(credentials: BackstageCredentials, entity: Entity): Promise<void>;
+  assertCanReadLadder(
+    credentials: BackstageCredentials,
+    entity: Entity,
+  ): Promise<void>;
+  /**
+   * The entities, of those given, whose ladder the caller may read: one
+   * decision for all of them, evaluated on each as for a single ladder.
+   */
+  readableLadders(
+    credentials: BackstageCredentials,
+    entities: Entity[],
+  ): Promise<Entity[]>;
   /** Throws NotAllowedError unless the caller may promote this entity into the target rung. */
   assertCanPromote(
     credentials: BackstageCredentials,
@@ -66,11 +77,19 @@ export function createPermissionChecks(options: {
       }
     },
 
+    async readableLadders(credentials, entities) {
+      if (entities.length === 0) return [];
+      const allowed = await decider(ladderReadPermission, credentials);
+      return entities.filter(entity => allowed({ entity }));
+    },
+
     async assertCanPromote(credentials, entity, targetEnvironment) {
       const allowed = await decider(promotionCreatePermission, credentials);
       if (!allowed({ entity, targetEnvironment })) {
         throw new NotAllowedError(
-          `You may not promote ${stringifyEntityRef(entity)} to ${targetEnvironment}`,
+          `You may not promote ${stringifyEntityRef(
+            entity,
+          )} to ${targetEnvironment}`,
         );
       }
     },

@@ -47,8 +47,14 @@ function shortDigest(digest: string): string {
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest.slice(0, 19);
 }
 
-function summarizeRung(rung: LadderRung): OverviewCell {
+function worstSeverity(rung: LadderRung): 'error' | 'warning' | null {
   const severities = rung.violations.map(violation => violation.severity);
+  if (severities.includes('error')) return 'error';
+  if (severities.includes('warning')) return 'warning';
+  return null;
+}
+
+function summarizeRung(rung: LadderRung): OverviewCell {
   const cell: OverviewCell = {
     rung: rung.name,
     observed: rung.observed,
@@ -57,11 +63,7 @@ function summarizeRung(rung: LadderRung): OverviewCell {
     comparedToBelow: rung.comparedToBelow,
     rolloutPhase: rungPhase(rung),
     brokenRules: rung.violations.length,
-    worstSeverity: severities.includes('error')
-      ? 'error'
-      : severities.includes('warning')
-      ? 'warning'
-      : null,
+    worstSeverity: worstSeverity(rung),
     error: rung.error?.message ?? null,
   };
   if (rung.kind === 'preview') {
