@@ -55,6 +55,7 @@ describe('summarizeLadder', () => {
   it('counts broken rules per rung and in all, with the worst severity', () => {
     const ladder = buildLadder(brokenLadder());
     const row = summarizeLadder(ladder, shop);
+    expect(row.brokenRules).toBe(4);
     expect(row.brokenRules).toBe(ladder.violations.length);
     expect(row.brokenRules).toBeGreaterThan(0);
     expect(

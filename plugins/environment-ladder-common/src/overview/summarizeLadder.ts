@@ -81,10 +81,11 @@ export function summarizeLadder(
   ladder: Ladder,
   service: OverviewService,
 ): OverviewRow {
+  const cells = ladder.rungs.map(summarizeRung);
   const row: OverviewRow = {
     ...service,
-    cells: ladder.rungs.map(summarizeRung),
-    brokenRules: ladder.violations.length,
+    cells,
+    brokenRules: cells.reduce((sum, cell) => sum + cell.brokenRules, 0),
   };
   if (ladder.notSetUp) {
     row.notSetUp = ladder.notSetUp;
