@@ -31,4 +31,7 @@ backend.add(import('./ladderPermissionPolicy'));
 
 backend.add(import('@environment-ladder/plugin-environment-ladder-backend'));
 
+// Pushes "changed" pings to open tabs and the overview (no data in them).
+backend.add(import('@backstage/plugin-signals-backend'));
+
 backend.start();
