@@ -22,6 +22,7 @@ import { createPromotionStore } from './services/PromotionStore/createPromotionS
 import { createClusterReader } from './services/ClusterReader/createClusterReader';
 import { createCachedLadderService } from './services/LadderService/createCachedLadderService';
 import { createLadderService } from './services/LadderService/createLadderService';
+import { createOverviewService } from './services/OverviewService/createOverviewService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { readModelConfig } from './modelConfig';
@@ -204,6 +205,13 @@ export const environmentLadderPlugin = createBackendPlugin({
             catalog,
             config: ladderConfig,
             ladderService,
+            overviewService: createOverviewService({
+              catalog,
+              ladderService,
+              permissionChecks,
+              config: ladderConfig,
+              logger,
+            }),
             promotionService,
             permissionChecks,
             accessReuseMs: modelConfig.accessReuseMs,

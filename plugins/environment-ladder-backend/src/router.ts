@@ -4,6 +4,7 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import {
+  parseEntityRef as parseCatalogEntityRef,
   stringifyEntityRef,
   type CompoundEntityRef,
   type Entity,
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import type { LadderConfig } from './config';
 import type { PermissionChecks } from './permissions/createPermissionChecks';
 import type { LadderService } from './services/LadderService/types';
+import type { OverviewService } from './services/OverviewService/types';
 import type { PromotionService } from './services/PromotionService/types';
 
 const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
@@ -57,6 +59,74 @@ const promotionRequestBody = z
   .strict();
 
 const promotionIdParams = z.object({ id: z.string().uuid() });
+
+/** An owner or system: a full entity ref, or a name that gets the given kind and `default`. */
+function entityRefParam(defaultKind: string) {
+  return z
+    .string()
+    .max(256)
+    .transform((value, ctx) => {
+      try {
+        const ref = parseCatalogEntityRef(value, {
+          defaultKind,
+          defaultNamespace: 'default',
+        });
+        if (
+          KIND.test(ref.kind) &&
+          NAMESPACE.test(ref.namespace.toLocaleLowerCase('en-US')) &&
+          NAME.test(ref.name)
+        ) {
+          return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be an entity ref such as ${defaultKind}:default/name`,
+      });
+      return z.NEVER;
+    });
+}
+
+/** The overview's filters. Strict: a misspelt filter must not silently widen the answer. */
+const overviewQuery = z
+  .object({
+    owner: entityRefParam('group').optional(),
+    system: entityRefParam('system').optional(),
+    lifecycle: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+        'must be a lifecycle such as production',
+      )
+      .optional(),
+    onlyBroken: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .transform(value => value === 'true')
+      .optional(),
+  })
+  .strict();
+
+/** Parses the overview's query, turning a mismatch into a 400 that names the parameter. */
+function parseOverviewQuery(query: unknown) {
+  const parsed = overviewQuery.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+      throw new InputError(
+        `Invalid overview query: '${issue.keys[0]}' is not a filter (owner, system, lifecycle, onlyBroken)`,
+      );
+    }
+    const param = issue.path.join('.');
+    const message =
+      issue.code === z.ZodIssueCode.invalid_type
+        ? 'must be given once'
+        : issue.message;
+    throw new InputError(`Invalid overview query: '${param}' ${message}`);
+  }
+  return parsed.data;
+}
 
 /** Parses with a schema, turning a mismatch into a 400 that names the field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -128,6 +198,7 @@ export async function createRouter(options: {
   catalog: CatalogService;
   config: LadderConfig;
   ladderService: LadderService;
+  overviewService: OverviewService;
   promotionService: PromotionService;
   permissionChecks: PermissionChecks;
   /**
@@ -142,6 +213,7 @@ export async function createRouter(options: {
     catalog,
     config,
     ladderService,
+    overviewService,
     promotionService,
     permissionChecks,
   } = options;
@@ -206,6 +278,15 @@ export async function createRouter(options: {
     // turns an unchanged ladder into a 304 without a body.
     res.set('Cache-Control', 'private, no-cache');
     res.json(ladder);
+  });
+
+  router.get('/overview', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const filter = parseOverviewQuery(req.query);
+    res.set('Cache-Control', 'private, no-cache');
+    res.json(await overviewService.getOverview({ credentials, filter }));
   });
 
   router.get(

@@ -106,3 +106,4 @@ export {
   updateImageDigest,
   type ImageDigestEdit,
 } from './promotions/updateImageDigest';
+export * from './overview';

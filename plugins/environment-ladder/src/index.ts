@@ -1,5 +1,6 @@
 /**
- * Environment Ladder frontend: the Environments tab and overview card.
+ * Environment Ladder frontend: the Environments tab and overview card, the
+ * org-wide overview page, and the services card for Systems and Groups.
  * The default export of `./alpha` is the plugin for the new frontend system;
  * the exports here serve apps on the legacy frontend system.
  *
@@ -9,7 +10,11 @@ export {
   environmentLadderPlugin,
   EntityEnvironmentsContent,
   EntityLadderOverviewCard,
+  EntityServicesLadderCard,
+  LadderOverviewPage,
 } from './legacy';
 export { isLadderEntity } from './isLadderEntity';
+export { isSystemOrGroupEntity } from './isSystemOrGroupEntity';
+export { rootRouteRef } from './routes';
 export { LadderClient, ladderApiRef } from './api';
 export type { LadderApi } from './api';

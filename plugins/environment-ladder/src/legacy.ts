@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { LadderClient, ladderApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The Environment Ladder plugin for apps on the legacy frontend system.
@@ -22,6 +24,7 @@ export const environmentLadderPlugin = createPlugin({
         new LadderClient({ discoveryApi, fetchApi }),
     }),
   ],
+  routes: { root: rootRouteRef },
 });
 
 /**
@@ -53,6 +56,32 @@ export const EntityLadderOverviewCard = environmentLadderPlugin.provide(
       lazy: () =>
         import('./components/LadderOverviewCard').then(
           m => m.LadderOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The org-wide overview page (every service × every rung), for
+ * `<Route path="/environment-ladder" element={<LadderOverviewPage />} />`.
+ */
+export const LadderOverviewPage = environmentLadderPlugin.provide(
+  createRoutableExtension({
+    name: 'LadderOverviewPage',
+    component: () =>
+      import('./components/LadderOverviewPage').then(m => m.LadderOverviewPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** The services card for System and Group pages: each service's ladder in one row. */
+export const EntityServicesLadderCard = environmentLadderPlugin.provide(
+  createComponentExtension({
+    name: 'EntityServicesLadderCard',
+    component: {
+      lazy: () =>
+        import('./components/ServicesLadderCard').then(
+          m => m.ServicesLadderCard,
         ),
     },
   }),

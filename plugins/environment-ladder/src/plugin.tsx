@@ -1,15 +1,20 @@
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import TimelineIcon from '@material-ui/icons/Timeline';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { LadderClient, ladderApiRef } from './api';
 import { isLadderEntity } from './isLadderEntity';
+import { isSystemOrGroupEntity } from './isSystemOrGroupEntity';
+import { rootRouteRef } from './routes';
 
 const ladderApi = ApiBlueprint.make({
   params: defineParams =>
@@ -45,8 +50,41 @@ const overviewCard = EntityCardBlueprint.make({
   },
 });
 
+const overviewPage = PageBlueprint.make({
+  params: {
+    path: '/environment-ladder',
+    title: 'Environment ladder',
+    icon: <TimelineIcon />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    // The page brings its own header (title and subtitle).
+    noHeader: true,
+    loader: () =>
+      import('./components/LadderOverviewPage').then(m => (
+        <m.LadderOverviewPage />
+      )),
+  },
+});
+
+const servicesCard = EntityCardBlueprint.make({
+  name: 'services',
+  params: {
+    filter: isSystemOrGroupEntity,
+    loader: () =>
+      import('./components/ServicesLadderCard').then(m => (
+        <m.ServicesLadderCard />
+      )),
+  },
+});
+
 /** The Environment Ladder plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'environment-ladder',
-  extensions: [ladderApi, environmentsContent, overviewCard],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  extensions: [
+    ladderApi,
+    environmentsContent,
+    overviewCard,
+    overviewPage,
+    servicesCard,
+  ],
 });

@@ -19,6 +19,14 @@ export interface PermissionChecks {
     credentials: BackstageCredentials,
     entity: Entity,
   ): Promise<void>;
+  /**
+   * The entities, of those given, whose ladder the caller may read: one
+   * decision for all of them, evaluated on each as for a single ladder.
+   */
+  readableLadders(
+    credentials: BackstageCredentials,
+    entities: Entity[],
+  ): Promise<Entity[]>;
   /** Throws NotAllowedError unless the caller may promote this entity into the target rung. */
   assertCanPromote(
     credentials: BackstageCredentials,
@@ -67,6 +75,12 @@ export function createPermissionChecks(options: {
           `You may not read the ladder of ${stringifyEntityRef(entity)}`,
         );
       }
+    },
+
+    async readableLadders(credentials, entities) {
+      if (entities.length === 0) return [];
+      const allowed = await decider(ladderReadPermission, credentials);
+      return entities.filter(entity => allowed({ entity }));
     },
 
     async assertCanPromote(credentials, entity, targetEnvironment) {

@@ -79,6 +79,45 @@ describe('LadderClient', () => {
       },
     });
   });
+  it('asks for the overview in one request, the filter in the query', async () => {
+    const seen: Array<{ path: string; query: string; auth: string | null }> =
+      [];
+    const overview = {
+      rungs: [],
+      rows: [],
+      generatedAt: '2026-12-05T09:00:00.000Z',
+    };
+    server.use(
+      rest.get(`${baseUrl}/overview`, (req, res, ctx) => {
+        seen.push({
+          path: req.url.pathname,
+          query: req.url.search,
+          auth: req.headers.get('authorization'),
+        });
+        return res(ctx.json(overview));
+      }),
+    );
+    await expect(client.getOverview()).resolves.toEqual(overview);
+    await expect(
+      client.getOverview({
+        system: 'system:default/shop',
+        onlyBroken: true,
+      }),
+    ).resolves.toEqual(overview);
+    expect(seen).toEqual([
+      {
+        path: '/api/environment-ladder/overview',
+        query: '',
+        auth: 'Bearer user-token',
+      },
+      {
+        path: '/api/environment-ladder/overview',
+        query: '?system=system%3Adefault%2Fshop&onlyBroken=true',
+        auth: 'Bearer user-token',
+      },
+    ]);
+  });
+
   it('lists the entity promotions with the user token', async () => {
     const seen: Array<{ path: string; auth: string | null }> = [];
     server.use(

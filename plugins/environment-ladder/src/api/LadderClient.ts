@@ -3,6 +3,8 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   Ladder,
+  LadderOverview,
+  OverviewFilter,
   Promotion,
   PromotionRequest,
   PromotionResponse,
@@ -25,6 +27,19 @@ export class LadderClient implements LadderApi {
 
   async getLadder(entityRef: CompoundEntityRef): Promise<Ladder> {
     return this.get<Ladder>(`${entityPath(entityRef)}/ladder`);
+  }
+
+  async getOverview(filter: OverviewFilter = {}): Promise<LadderOverview> {
+    const query = new URLSearchParams();
+    for (const key of ['owner', 'system', 'lifecycle'] as const) {
+      const value = filter[key];
+      if (value !== undefined) query.set(key, value);
+    }
+    if (filter.onlyBroken !== undefined) {
+      query.set('onlyBroken', String(filter.onlyBroken));
+    }
+    const search = query.toString();
+    return this.get<LadderOverview>(`overview${search ? `?${search}` : ''}`);
   }
 
   async listPromotions(entityRef: CompoundEntityRef): Promise<Promotion[]> {

@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   Ladder,
+  LadderOverview,
+  OverviewFilter,
   Promotion,
   PromotionRequest,
   PromotionResponse,
@@ -20,6 +22,11 @@ export interface PromotionTarget {
  */
 export interface LadderApi {
   getLadder(entityRef: CompoundEntityRef): Promise<Ladder>;
+  /**
+   * Every service the signed-in user may see × every rung, in one request;
+   * the filter narrows it on the server.
+   */
+  getOverview(filter?: OverviewFilter): Promise<LadderOverview>;
   /** The entity's promotions, newest first. */
   listPromotions(entityRef: CompoundEntityRef): Promise<Promotion[]>;
   /** The rungs the signed-in user may promote the entity into. */

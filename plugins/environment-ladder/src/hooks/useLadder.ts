@@ -1,44 +1,38 @@
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { useEffect } from 'react';
+import { ladderSignalChannel } from '@environment-ladder/plugin-environment-ladder-common';
+import { useReducer } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ladderApiRef } from '../api';
+import { REFRESH_MS, useLiveRefresh } from './useLiveRefresh';
 
-/** How often a visible tab refreshes the ladder. */
-export const REFRESH_MS = 10_000;
-
-const isHidden = () => typeof document !== 'undefined' && document.hidden;
+export { REFRESH_MS };
 
 /**
- * The current entity's ladder, refreshed every {@link REFRESH_MS} while the
- * page is visible. A hidden tab does not poll at all (many open tabs must not
- * become a refetch storm) and catches up the moment it is shown again. Each
- * refresh revalidates with the ladder's ETag, so an unchanged ladder costs a
- * 304 without a body.
+ * The current entity's ladder, kept current by {@link useLiveRefresh}: on
+ * the entity's ladder signal when the app has signals, else every
+ * {@link REFRESH_MS} while the page is visible. Each refresh revalidates
+ * with the ladder's ETag, so an unchanged ladder costs a 304 without a body.
  */
 export function useLadder(options: { refreshMs?: number } = {}) {
-  const refreshMs = options.refreshMs ?? REFRESH_MS;
   const { entity } = useEntity();
   const ladderApi = useApi(ladderApiRef);
   const ref = getCompoundEntityRef(entity);
+  const [version, refresh] = useReducer((n: number) => n + 1, 0);
   const state = useAsyncRetry(
     () => ladderApi.getLadder(ref),
-    [ladderApi, ref.kind, ref.namespace, ref.name],
+    [ladderApi, ref.kind, ref.namespace, ref.name, version],
   );
-  const { retry } = state;
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (!isHidden()) retry();
-    }, refreshMs);
-    const onVisibilityChange = () => {
-      if (!isHidden()) retry();
-    };
-    document.addEventListener('visibilitychange', onVisibilityChange);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisibilityChange);
-    };
-  }, [retry, refreshMs]);
+  useLiveRefresh({
+    channel: ladderSignalChannel(stringifyEntityRef(entity)),
+    // Not `retry`, which does nothing while a read is under way: a change
+    // signalled during a read must still cause the read after it.
+    refresh,
+    refreshMs: options.refreshMs,
+  });
   return state;
 }

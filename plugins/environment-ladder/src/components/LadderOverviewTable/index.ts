@@ -1,0 +1,2 @@
+export { LadderOverviewTable } from './LadderOverviewTable';
+export { OverviewCellView, describeRelation } from './OverviewCellView';

@@ -1,0 +1,1 @@
+export { ServicesLadderCard } from './ServicesLadderCard';
