@@ -69,6 +69,11 @@ export interface StartFixtureClustersOptions {
    * connection; capped at 120 000 ms, which is also the default.
    */
   timeoutFaultMaxMs?: number;
+  /**
+   * Moves every timestamp of every cluster's objects by one offset so that the newest
+   * lands on this instant (ages then read like a live system's); unset keeps them as written.
+   */
+  newestTimestamp?: Date;
 }
 
 /** Requests counted on one cluster since start or the last reset. */

@@ -6,10 +6,12 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { LadderClient, ladderApiRef } from './api';
+import { scaffolderTemplateRouteRef } from './routes';
 
 /** The Environment Ladder plugin for apps on the legacy frontend system. */
 export const environmentLadderPlugin = createPlugin({
   id: 'environment-ladder',
+  externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
   apis: [
     createApiFactory({
       api: ladderApiRef,

@@ -8,7 +8,9 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { convertLegacyRouteRefs } from '@backstage/core-compat-api';
 import { LadderClient, ladderApiRef } from './api';
+import { scaffolderTemplateRouteRef } from './routes';
 import { isLadderEntity } from './isLadderEntity';
 
 const ladderApi = ApiBlueprint.make({
@@ -48,5 +50,8 @@ const overviewCard = EntityCardBlueprint.make({
 /** The Environment Ladder plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'environment-ladder',
+  externalRoutes: convertLegacyRouteRefs({
+    scaffolderTemplate: scaffolderTemplateRouteRef,
+  }),
   extensions: [ladderApi, environmentsContent, overviewCard],
 });

@@ -13,6 +13,11 @@ export {
   isPromotionInFlight,
   isPromotionTerminal,
 } from './promotionStates';
+export {
+  PERMISSION_RULE,
+  describeInFlight,
+  promotionTargets,
+} from './promotionTargets';
 export { pullRequestText } from './pullRequestText';
 export type { PullRequestTextInput } from './pullRequestText';
 export { renderPathTemplate } from './renderPathTemplate';
@@ -21,6 +26,9 @@ export { unifiedDiff } from './unifiedDiff';
 export { updateImageDigest } from './updateImageDigest';
 export type { ImageDigestEdit } from './updateImageDigest';
 export type {
+  InFlightPromotion,
+  LadderPromotionTarget,
+  LadderPromotions,
   Promotion,
   PromotionEvent,
   PromotionPullRequest,

@@ -73,10 +73,24 @@ export const ladder: Ladder = {
           setWeight: 20,
           actualWeight: 20,
           aborted: false,
-          replicas: { desired: 10, current: 10, updated: 2, ready: 10, available: 10 },
+          replicas: {
+            desired: 10,
+            current: 10,
+            updated: 2,
+            ready: 10,
+            available: 10,
+          },
           images: [
-            { image: `ghcr.io/acme/checkout@${D1}`, digests: [D1], roles: ['stable'] },
-            { image: `ghcr.io/acme/checkout@${D2}`, digests: [D2], roles: ['canary'] },
+            {
+              image: `ghcr.io/acme/checkout@${D1}`,
+              digests: [D1],
+              roles: ['stable'],
+            },
+            {
+              image: `ghcr.io/acme/checkout@${D2}`,
+              digests: [D2],
+              roles: ['canary'],
+            },
           ],
           analysisRuns: [
             {
@@ -111,7 +125,10 @@ export const ladder: Ladder = {
     rung({
       name: 'dr',
       title: 'Disaster recovery',
-      error: { cluster: 'dr', message: "cluster 'dr' did not answer within 5000 ms" },
+      error: {
+        cluster: 'dr',
+        message: "cluster 'dr' did not answer within 5000 ms",
+      },
     }),
   ],
 };

@@ -1,1 +1,1 @@
-export { DigestChip, shortDigest } from './DigestChip';
+export { DigestChip, shortDigest, tinyDigest } from './DigestChip';

@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -19,7 +23,11 @@ export function summarizeRung(rung: LadderRung): string {
   const comparison = describeComparison(rung.comparedToBelow);
   if (comparison) parts.push(comparison.toLowerCase());
   if (rung.violations.length > 0) {
-    parts.push(`${rung.violations.length} broken rule${rung.violations.length === 1 ? '' : 's'}`);
+    parts.push(
+      `${rung.violations.length} broken rule${
+        rung.violations.length === 1 ? '' : 's'
+      }`,
+    );
   }
   return parts.join(' · ');
 }
@@ -36,7 +44,10 @@ export function LadderOverviewCard() {
         <List dense>
           {ladder.rungs.map(rung => (
             <ListItem key={rung.name} data-testid={`summary-${rung.name}`}>
-              <ListItemText primary={rung.title} secondary={summarizeRung(rung)} />
+              <ListItemText
+                primary={rung.title}
+                secondary={summarizeRung(rung)}
+              />
             </ListItem>
           ))}
         </List>

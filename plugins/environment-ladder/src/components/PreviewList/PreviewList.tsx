@@ -46,7 +46,9 @@ const useStyles = makeStyles(theme => ({
     display: 'flex',
     alignItems: 'flex-start',
     gap: theme.spacing(1),
-    color: theme.palette.error.main,
+    // The icon carries the colour; the sentence stays readable (contrast AA).
+    color: theme.palette.text.primary,
+    '& svg': { color: theme.palette.error.main },
   },
   noWrap: { whiteSpace: 'nowrap' },
 }));

@@ -1,0 +1,12 @@
+import { createExternalRouteRef } from '@backstage/core-plugin-api';
+
+/**
+ * Where the scaffolder shows one template: bound by the app to the
+ * scaffolder's `selectedTemplate` route. Optional: without it the promote
+ * dialog simply offers no scaffolder link.
+ */
+export const scaffolderTemplateRouteRef = createExternalRouteRef({
+  id: 'environment-ladder-scaffolder-template',
+  params: ['namespace', 'templateName'],
+  optional: true,
+});
