@@ -1,4 +1,3 @@
-import { StatusError, StatusWarning } from '@backstage/core-components';
 import type {
   LadderRung,
   LadderViolation,
@@ -8,16 +7,24 @@ import Button from '@material-ui/core/Button';
 import MuiLink from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import { StatusIcon } from '../RungCard/HealthStatus';
+import { visuallyHidden } from '../visuallyHidden';
 import { ruleTitle, shortenDigests } from './shortenDigests';
 
 function Severity(props: {
   violation: LadderViolation;
   children: React.ReactNode;
 }) {
-  return props.violation.severity === 'error' ? (
-    <StatusError>{props.children}</StatusError>
-  ) : (
-    <StatusWarning>{props.children}</StatusWarning>
+  return (
+    <Box display="flex" alignItems="flex-start">
+      <StatusIcon
+        status={props.violation.severity === 'error' ? 'error' : 'warning'}
+      />
+      <span>
+        <span style={visuallyHidden}>{props.violation.severity}: </span>
+        {props.children}
+      </span>
+    </Box>
   );
 }
 

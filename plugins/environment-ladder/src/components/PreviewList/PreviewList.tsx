@@ -87,15 +87,40 @@ function Health(props: { health: PreviewEnvironment['health'] }) {
   const { health } = props;
   switch (health) {
     case 'Healthy':
-      return <StatusOK>{health}</StatusOK>;
+      return (
+        <>
+          <StatusOK />
+          {health}
+        </>
+      );
     case 'Progressing':
-      return <StatusPending>{health}</StatusPending>;
+      return (
+        <>
+          <StatusPending />
+          {health}
+        </>
+      );
     case 'Degraded':
-      return <StatusError>{health}</StatusError>;
+      return (
+        <>
+          <StatusError />
+          {health}
+        </>
+      );
     case 'Missing':
-      return <StatusWarning>{health}</StatusWarning>;
+      return (
+        <>
+          <StatusWarning />
+          {health}
+        </>
+      );
     default:
-      return <StatusAborted>{health}</StatusAborted>;
+      return (
+        <>
+          <StatusAborted />
+          {health}
+        </>
+      );
   }
 }
 

@@ -76,7 +76,7 @@ function Verdict(props: {
   children?: React.ReactNode;
 }) {
   const classes = useStyles();
-  const Icon = props.passed ? StatusOK : StatusError;
+
   return (
     <Box
       className={classes.banner}
@@ -84,9 +84,12 @@ function Verdict(props: {
       data-testid="promotion-verdict"
       data-passed={props.passed ? 'true' : 'false'}
     >
-      <Typography variant="subtitle2" component="div">
-        <Icon>{props.title}</Icon>
-      </Typography>
+      <Box display="flex" alignItems="center">
+        {props.passed ? <StatusOK /> : <StatusError />}
+        <Typography variant="subtitle2" component="div">
+          {props.title}
+        </Typography>
+      </Box>
       {props.children && (
         <Typography variant="body2" component="div">
           {props.children}

@@ -4,25 +4,33 @@ import {
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import type { RungHealth } from './rungHealth';
+
+/** The Status icon of a status (hidden from screen readers: the words say it). */
+export function StatusIcon(props: { status: RungHealth['status'] }) {
+  switch (props.status) {
+    case 'ok':
+      return <StatusOK />;
+    case 'warning':
+      return <StatusWarning />;
+    case 'error':
+      return <StatusError />;
+    default:
+      return <StatusAborted />;
+  }
+}
 
 /** The health icon and its words: colour is never the only signal. */
 export function HealthStatus(props: { health: RungHealth; testId?: string }) {
   const { health, testId } = props;
-  const label = (
-    <Typography variant="body2" component="span" data-testid={testId}>
-      {health.label}
-    </Typography>
+  return (
+    <Box display="flex" alignItems="flex-start">
+      <StatusIcon status={health.status} />
+      <Typography variant="body2" component="span" data-testid={testId}>
+        {health.label}
+      </Typography>
+    </Box>
   );
-  switch (health.status) {
-    case 'ok':
-      return <StatusOK>{label}</StatusOK>;
-    case 'warning':
-      return <StatusWarning>{label}</StatusWarning>;
-    case 'error':
-      return <StatusError>{label}</StatusError>;
-    default:
-      return <StatusAborted>{label}</StatusAborted>;
-  }
 }

@@ -3,7 +3,9 @@ export function formatAge(since: string | null, now: Date): string | null {
   if (!since) {
     return null;
   }
-  const seconds = Math.floor((now.getTime() - new Date(since).getTime()) / 1000);
+  const seconds = Math.floor(
+    (now.getTime() - new Date(since).getTime()) / 1000,
+  );
   if (!Number.isFinite(seconds) || seconds < 0) {
     return null;
   }
