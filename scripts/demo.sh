@@ -36,14 +36,5 @@ if [[ $MODE == dev ]]; then
   exit
 fi
 
-BUILT="$ROOT/packages/app/dist/index.html"
-if [[ ! -f $BUILT || -n "$(find "$ROOT/packages/app/src" "$ROOT/plugins" \
-    "$ROOT/app-config.yaml" -path '*/node_modules' -prune -o -newer "$BUILT" \
-    \( -name '*.ts' -o -name '*.tsx' -o -name '*.yaml' -o -name 'package.json' \) \
-    -print -quit)" ]]; then
-  echo "demo: building the app's production bundle (a few minutes, once)"
-  yarn workspace app build
-fi
 echo "demo: open http://localhost:7007 and choose 'Enter' as guest"
-yarn workspace backend start \
-  --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo-bundle.yaml"
+bash "$ROOT/scripts/serve-bundle.sh"

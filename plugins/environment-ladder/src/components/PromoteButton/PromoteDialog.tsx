@@ -363,6 +363,7 @@ export function PromoteDialog(props: {
           minRows={2}
           variant="outlined"
           disabled={done}
+          inputProps={{ 'data-testid': 'promotion-reason' }}
         />
         {requested ? (
           <RequestResult result={requested} />
@@ -387,6 +388,7 @@ export function PromoteDialog(props: {
         <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
         <Button
           onClick={() => send(true)}
+          data-testid="promotion-dry-run"
           disabled={reasonMissing || busy !== undefined || done}
           startIcon={
             busy === 'preview' ? <CircularProgress size={16} /> : undefined
