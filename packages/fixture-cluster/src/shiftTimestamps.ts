@@ -30,13 +30,13 @@ export function shiftTimestamps(
   objects: SourcedObject[],
   newest: Date,
 ): SourcedObject[] {
-  let latest = -Infinity;
-  for (const { object } of objects) {
-    visit(object, text => {
-      if (TIMESTAMP.test(text)) latest = Math.max(latest, Date.parse(text));
-      return text;
-    });
-  }
+  const found: number[] = [];
+  const collect = (text: string) => {
+    if (TIMESTAMP.test(text)) found.push(Date.parse(text));
+    return text;
+  };
+  objects.forEach(({ object }) => visit(object, collect));
+  const latest = found.reduce((max, t) => Math.max(max, t), -Infinity);
   if (!Number.isFinite(latest)) return objects;
   const offset = newest.getTime() - latest;
   return objects.map(({ object, source }) => ({
