@@ -38,7 +38,7 @@ function renderWith(api: Partial<LadderApi>, route = '/') {
 }
 
 // The machine the suite runs on is shared: rendering the whole tab takes a while.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('EnvironmentsContent', () => {
   it('shows the whole ladder as one row in promotion order, each rung a compact card', async () => {

@@ -64,7 +64,7 @@ async function openDialog() {
 }
 
 // The machine the suite runs on is shared: rendering the whole tab takes a while.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('PromoteButton', () => {
   it('previews the promotion as a dry run, leading with its verdict', async () => {
