@@ -41,24 +41,10 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre',
   },
   wrapped: { whiteSpace: 'pre-wrap', wordBreak: 'break-word' },
-  added: {
-    color:
-      theme.palette.type === 'dark'
-        ? theme.palette.success.light
-        : theme.palette.success.dark,
-  },
-  removed: {
-    color:
-      theme.palette.type === 'dark'
-        ? theme.palette.error.light
-        : theme.palette.error.dark,
-  },
-  hunk: {
-    color:
-      theme.palette.type === 'dark'
-        ? theme.palette.info.light
-        : theme.palette.info.dark,
-  },
+  // The +/- and @@ prefixes say what a line is; weight, not a low-contrast colour, stresses it (AA).
+  added: { color: theme.palette.text.primary, fontWeight: 700 },
+  removed: { color: theme.palette.text.primary, fontWeight: 700 },
+  hunk: { color: theme.palette.text.secondary },
   banner: {
     padding: theme.spacing(1, 1.5),
     marginBottom: theme.spacing(2),
