@@ -2,9 +2,12 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * The browser test: starts the demo exactly as `scripts/demo.sh` does (fixture
- * clusters, backend, app) and drives Debian's Chromium against it. Playwright
- * never downloads a browser of its own.
+ * clusters, backend serving the app's production bundle) and drives Debian's
+ * Chromium against it. Playwright never downloads a browser of its own.
+ * `E2E_DEV=1` runs it against `yarn start` (the webpack dev server) instead.
  */
+const dev = process.env.E2E_DEV === '1';
+const appUrl = dev ? 'http://localhost:3000' : 'http://localhost:7007';
 const chromiumFlags = [
   '--headless',
   '--no-sandbox',
@@ -24,7 +27,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: 1,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+  ],
   outputDir: 'node_modules/.cache/e2e-test-results',
   webServer: [
     {
@@ -34,21 +40,28 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command:
-        'yarn fixture-github --repositories examples/gitops --port 7110',
+      command: 'yarn fixture-github --repositories examples/gitops --port 7110',
       url: 'http://127.0.0.1:7110/_fixture/state',
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },
-    {
-      command: 'yarn start',
-      url: 'http://localhost:3000',
-      reuseExistingServer: !process.env.CI,
-      timeout: 240_000,
-    },
+    dev
+      ? {
+          command: 'yarn start',
+          url: 'http://localhost:3000',
+          reuseExistingServer: !process.env.CI,
+          timeout: 240_000,
+        }
+      : {
+          // Builds the bundle first when it is stale: a few minutes on 2 cores.
+          command: 'bash scripts/serve-bundle.sh',
+          url: 'http://localhost:7007/catalog',
+          reuseExistingServer: !process.env.CI,
+          timeout: 600_000,
+        },
   ],
   use: {
-    baseURL: 'http://localhost:3000',
+    baseURL: appUrl,
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

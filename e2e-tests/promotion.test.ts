@@ -73,14 +73,14 @@ test('a dry run of promoting checkout from dev to staging shows the exact change
   expect(stagingDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
   expect(devDigest).not.toBe(stagingDigest);
 
-  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/catalog/default/component/checkout/environments');
 
-  // The button sits on the source rung: dev's release goes to staging.
+  // The button sits on the connector between dev and staging.
   const promote = page
-    .getByTestId('ladder-row-dev')
-    .getByRole('button', { name: 'Promote to staging' });
-  await expect(promote).toBeEnabled();
+    .getByTestId('connector-staging')
+    .getByRole('button', { name: 'Promote to Staging' });
+  await expect(promote).not.toHaveAttribute('aria-disabled', 'true');
   await promote.click();
 
   const dialog = page.getByRole('dialog');
@@ -90,6 +90,11 @@ test('a dry run of promoting checkout from dev to staging shows the exact change
     .getByRole('textbox', { name: 'Reason' })
     .fill('Release 1.5.0: new payment options');
   await dialog.getByRole('button', { name: 'Preview (dry run)' }).click();
+  // The verdict first.
+  await expect(dialog.getByTestId('promotion-verdict')).toHaveAttribute(
+    'data-passed',
+    'true',
+  );
 
   const diff = dialog.getByTestId('promotion-diff');
   await expect(diff).toBeVisible();

@@ -15,7 +15,10 @@ const DEFAULT_CONFIG = path.resolve(
   '../../../examples/clusters/clusters.yaml',
 );
 
-const USAGE = `Usage: fixture-cluster [--config <clusters.yaml>] [--port-offset <n>]
+/** How old the newest fixture timestamp looks: a system that changed a few minutes ago. */
+const NEWEST_AGE_MINUTES = 5;
+
+const USAGE = `Usage: fixture-cluster [--config <clusters.yaml>] [--port-offset <n>] [--keep-timestamps]
 
 Serves read-only Kubernetes API fixtures, one port per cluster, on 127.0.0.1.
 Demo and test infrastructure: not for production.
@@ -24,6 +27,8 @@ Demo and test infrastructure: not for production.
   path.relative(process.cwd(), DEFAULT_CONFIG) || DEFAULT_CONFIG
 })
   --port-offset <n>    add n to every configured port (default: $${PORT_OFFSET_ENV} or 0)
+  --keep-timestamps    serve the fixtures' timestamps as written (by default they
+                       move so that the newest is ${NEWEST_AGE_MINUTES} minutes old)
   --help               show this text
 `;
 
@@ -31,6 +36,7 @@ interface CliArgs {
   config: string;
   portOffset: number;
   help: boolean;
+  keepTimestamps?: boolean;
 }
 
 /** Parses the command line; throws with a message for bad arguments. */
@@ -63,6 +69,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     } else if (flag === '--port-offset') {
       offset = value();
       offsetSource = '--port-offset';
+    } else if (flag === '--keep-timestamps') {
+      args.keepTimestamps = true;
     } else if (flag === '--help' || flag === '-h') {
       args.help = true;
     } else {
@@ -92,6 +100,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv) {
       clusters: config.clusters,
       baseDir: config.baseDir,
       portOffset: args.portOffset,
+      ...(!args.keepTimestamps && {
+        newestTimestamp: new Date(Date.now() - NEWEST_AGE_MINUTES * 60_000),
+      }),
     });
   } catch (error) {
     throw new Error(`${args.config}: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import {
   validateLatency,
 } from './FixtureClusterServer';
 import { loadFixtureDir, SourcedObject, flattenLists } from './loadFixtures';
+import { shiftTimestamps } from './shiftTimestamps';
 import { ObjectStore } from './ObjectStore';
 import {
   FixtureClusterOptions,
@@ -97,7 +98,7 @@ export async function startFixtureClusters(
     names.add(cluster.name);
   });
 
-  const servers = options.clusters.map(cluster => {
+  const loaded = options.clusters.map(cluster => {
     const sourced: SourcedObject[] = [];
     if (cluster.dir !== undefined) {
       sourced.push(
@@ -109,6 +110,24 @@ export async function startFixtureClusters(
         ...flattenLists(object, `cluster '${cluster.name}' objects[${i}]`),
       ),
     );
+    return sourced;
+  });
+  // One offset for all clusters, so that the stories keep their order across rungs.
+  const newest = options.newestTimestamp;
+  const shifted = newest
+    ? (() => {
+        const all = shiftTimestamps(loaded.flat(), newest);
+        let at = 0;
+        return loaded.map(objects => {
+          const mine = all.slice(at, at + objects.length);
+          at += objects.length;
+          return mine;
+        });
+      })()
+    : loaded;
+
+  const servers = options.clusters.map((cluster, index) => {
+    const sourced = shifted[index];
     const port = cluster.port === 0 ? 0 : cluster.port + portOffset;
     if (port < 0 || port > 65535) {
       throw new Error(

@@ -71,6 +71,11 @@ export interface StartFixtureClustersOptions {
   timeoutFaultMaxMs?: number;
   /** How often watches that ask for bookmarks get one; 5000 ms by default. */
   bookmarkIntervalMs?: number;
+  /**
+   * Moves every timestamp of every cluster's objects by one offset so that the newest
+   * lands on this instant (ages then read like a live system's); unset keeps them as written.
+   */
+  newestTimestamp?: Date;
 }
 
 /** Requests counted on one cluster since start or the last reset. */

@@ -9,6 +9,10 @@ import {
   type CompoundEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
+import {
+  promotionTargets,
+  type Ladder,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
@@ -151,6 +155,12 @@ function parseEntityRef(params: unknown): CompoundEntityRef {
   return parsed.data;
 }
 
+function isUser(
+  credentials: BackstageCredentials,
+): credentials is BackstageCredentials<BackstageUserPrincipal> {
+  return (credentials.principal as { type?: string }).type === 'user';
+}
+
 function userRef(credentials: BackstageCredentials<BackstageUserPrincipal>) {
   return credentials.principal.userEntityRef;
 }
@@ -271,13 +281,55 @@ export async function createRouter(options: {
     return { entity, credentials };
   }
 
+  // Which rungs accept a promotion of the entity: the rung rules and the
+  // permission policy, decided once here, never again in a frontend.
+  const promotionRungs = config.rungs.map(rung => ({
+    name: rung.name,
+    gate: rung.gate,
+    preview: rung.kind === 'preview',
+  }));
+  async function ladderPromotions(
+    ladder: Ladder,
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const candidates = config.rungs
+      .filter(rung => rung.clusters.length > 0 && rung.kind !== 'preview')
+      .map(rung => rung.name);
+    // Only users promote (see POST /promotions); for a service reading the
+    // ladder the permission question is not asked.
+    const [promotions, permitted] = await Promise.all([
+      promotionService.listForEntity(stringifyEntityRef(entity)),
+      isUser(credentials)
+        ? permissionChecks.promotableEnvironments(
+            credentials,
+            entity,
+            candidates,
+          )
+        : null,
+    ]);
+    return promotionTargets({
+      ladder,
+      rungs: promotionRungs,
+      promotions,
+      permitted: permitted ? new Set(permitted) : null,
+    });
+  }
+
   router.get('/entities/:kind/:namespace/:name/ladder', async (req, res) => {
-    const { entity } = await readableEntity(req);
+    const { entity, credentials } = await readableEntity(req);
     const ladder = await ladderService.getLadder(entity);
     // Revalidate every time; the ETag (which Express derives from the body)
     // turns an unchanged ladder into a 304 without a body.
     res.set('Cache-Control', 'private, no-cache');
-    res.json(ladder);
+    res.json(
+      ladder.notSetUp
+        ? ladder
+        : {
+            ...ladder,
+            promotions: await ladderPromotions(ladder, entity, credentials),
+          },
+    );
   });
 
   router.get('/overview', async (req, res) => {

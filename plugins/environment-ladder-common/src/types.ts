@@ -5,6 +5,7 @@
  */
 
 import type { PreviewEnvironment } from './previews/types';
+import type { LadderPromotions } from './promotions/types';
 
 /**
  * A digest in canonical form: `sha256:` followed by 64 lowercase hex characters.
@@ -370,4 +371,9 @@ export interface Ladder {
   generatedAt: string;
   /** Set when the entity lacks what the ladder needs to find its workloads; says what to add. */
   notSetUp?: string;
+  /**
+   * Set by the ladder route for the viewer: each promotion target with the rules' and the
+   * permission policy's verdict, and the promotions in flight. Frontends render it as is.
+   */
+  promotions?: LadderPromotions;
 }

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { LadderClient, ladderApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
 
 /**
  * The Environment Ladder plugin for apps on the legacy frontend system.
@@ -16,6 +16,7 @@ import { rootRouteRef } from './routes';
  */
 export const environmentLadderPlugin = createPlugin({
   id: 'environment-ladder',
+  externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
   apis: [
     createApiFactory({
       api: ladderApiRef,

@@ -1,4 +1,7 @@
-import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -14,7 +17,7 @@ import {
 import { LadderClient, ladderApiRef } from './api';
 import { isLadderEntity } from './isLadderEntity';
 import { isSystemOrGroupEntity } from './isSystemOrGroupEntity';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
 
 const ladderApi = ApiBlueprint.make({
   params: defineParams =>
@@ -80,6 +83,9 @@ const servicesCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'environment-ladder',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  externalRoutes: convertLegacyRouteRefs({
+    scaffolderTemplate: scaffolderTemplateRouteRef,
+  }),
   extensions: [
     ladderApi,
     environmentsContent,

@@ -13,6 +13,11 @@ export {
   isPromotionInFlight,
   isPromotionTerminal,
 } from './promotionStates';
+export {
+  PERMISSION_RULE,
+  describeInFlight,
+  promotionTargets,
+} from './promotionTargets';
 export { pullRequestText } from './pullRequestText';
 export type { PullRequestTextInput } from './pullRequestText';
 export {
@@ -27,6 +32,9 @@ export { unifiedDiff } from './unifiedDiff';
 export { updateImageDigest } from './updateImageDigest';
 export type { ImageDigestEdit } from './updateImageDigest';
 export type {
+  InFlightPromotion,
+  LadderPromotionTarget,
+  LadderPromotions,
   Promotion,
   PromotionDryRun,
   PromotionEvent,

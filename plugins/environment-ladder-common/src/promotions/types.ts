@@ -125,4 +125,36 @@ export interface PromotionResponse {
   dryRun?: PromotionDryRun;
   /** Something the requester should know that did not fail the request. */
   warnings?: string[];
+/** A promotion still moving (requested, pr-open, merged, running), as its target rung shows it. @public */
+export interface InFlightPromotion {
+  sourceEnvironment: string;
+  targetEnvironment: string;
+  digest: Digest;
+  state: PromotionState;
+  pullRequest: PromotionPullRequest | null;
+  /** The user entity ref of the requester. */
+  requestedBy: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** Whether the viewer may promote into one rung now and, when not, why (decided by the backend). @public */
+export interface LadderPromotionTarget {
+  /** The rung promoted into. */
+  targetEnvironment: string;
+  /** The rung the digest comes from: the next observed, non-preview rung below. */
+  sourceEnvironment: string;
+  /** The digest a promotion would move (the one the source runs); null when there is none to default to. */
+  digest: Digest | null;
+  allowed: boolean;
+  /** The refused rule (`permission` for the permission policy); null when allowed. */
+  rule: string | null;
+  /** The refusal in words: the rule's reason and what to do; null when allowed. */
+  reason: string | null;
+}
+
+/** The promotions part of a ladder response: every target with its verdict, and what is in flight. @public */
+export interface LadderPromotions {
+  targets: LadderPromotionTarget[];
+  inFlight: InFlightPromotion[];
 }

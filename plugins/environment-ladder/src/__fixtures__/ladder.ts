@@ -131,4 +131,36 @@ export const ladder: Ladder = {
       },
     }),
   ],
+  // As the backend decides them for the viewer (promotionTargets in -common).
+  promotions: {
+    targets: [
+      {
+        targetEnvironment: 'staging',
+        sourceEnvironment: 'dev',
+        digest: D2,
+        allowed: true,
+        rule: null,
+        reason: null,
+      },
+      {
+        targetEnvironment: 'prod',
+        sourceEnvironment: 'staging',
+        digest: D1,
+        allowed: false,
+        rule: 'permission',
+        reason:
+          "The permission policy does not let you promote into Prod; ask the service's owners or your platform team.",
+      },
+      {
+        targetEnvironment: 'dr',
+        sourceEnvironment: 'prod',
+        digest: null,
+        allowed: false,
+        rule: 'digest-is-canonical',
+        reason:
+          'No digest was named and Prod runs 2 digests (sha256:111111111111…, sha256:222222222222…); name the one to promote.',
+      },
+    ],
+    inFlight: [],
+  },
 };

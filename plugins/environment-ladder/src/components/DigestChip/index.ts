@@ -1,1 +1,1 @@
-export { DigestChip } from './DigestChip';
+export { DigestChip, tinyDigest } from './DigestChip';

@@ -1,13 +1,9 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
+import type { Ladder } from '@environment-ladder/plugin-environment-ladder-common';
 import { ladderApiRef, type LadderApi } from '../../api';
 import { dryRunResult, promotion } from '../../api/__fixtures__/promotions';
 import { ladder } from '../../__fixtures__/ladder';
@@ -20,7 +16,7 @@ const entity: Entity = {
   spec: { type: 'service' },
 };
 
-function renderWith(api: Partial<LadderApi>) {
+function renderWith(api: Partial<LadderApi>, route = '/') {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -28,22 +24,24 @@ function renderWith(api: Partial<LadderApi>) {
           ladderApiRef,
           {
             listPromotions: jest.fn().mockResolvedValue([]),
-            getPromotionTargets: jest.fn().mockResolvedValue([]),
             ...api,
           },
         ],
-        [permissionApiRef, mockApis.permission()],
       ]}
     >
       <EntityProvider entity={entity}>
         <EnvironmentsContent />
       </EntityProvider>
     </TestApiProvider>,
+    { routeEntries: [route] },
   );
 }
 
+// The machine the suite runs on is shared: rendering the whole tab takes a while.
+jest.setTimeout(60_000);
+
 describe('EnvironmentsContent', () => {
-  it('shows every rung in order with its digest, relation, rollout and violations', async () => {
+  it('shows the whole ladder as one row in promotion order, each rung a compact card', async () => {
     const getLadder = jest.fn().mockResolvedValue(ladder);
     await renderWith({ getLadder });
 
@@ -55,64 +53,180 @@ describe('EnvironmentsContent', () => {
     const rungs = screen
       .getAllByTestId(/^rung-/)
       .map(node => node.dataset.testid);
-    // Highest rung first: a ladder is read top-down.
+    // Promotion order, left to right: as a release climbs.
     expect(rungs).toEqual([
-      'rung-dr',
-      'rung-prod',
-      'rung-staging',
-      'rung-dev',
       'rung-local',
+      'rung-dev',
+      'rung-staging',
+      'rung-prod',
+      'rung-dr',
     ]);
-
-    expect(
-      within(screen.getByTestId('rung-local')).getByText(/Not observed/),
-    ).toBeInTheDocument();
     const dev = within(screen.getByTestId('rung-dev'));
-    expect(dev.getByTestId('digest-dev')).toHaveTextContent(
-      'sha256:222222222222',
-    );
+    expect(dev.getByTestId('digest-dev')).toHaveTextContent('2222222');
     expect(dev.getByTestId('digest-dev')).toHaveAttribute(
       'data-digest',
       `sha256:${'2'.repeat(64)}`,
     );
+    expect(dev.getByText('2/2 ready · 3h')).toBeInTheDocument();
+    expect(dev.getByTestId('health-dev')).toHaveTextContent('Healthy');
     expect(
-      dev.getByText(/2\/2 replicas ready · running for 3h/),
+      within(screen.getByTestId('rung-local')).getByText('Not observed'),
     ).toBeInTheDocument();
+    // The connector before staging says how it relates to dev.
+    expect(screen.getByTestId('comparison-staging')).toHaveTextContent(
+      '1 behind',
+    );
+    expect(screen.getByTestId('comparison-staging')).toHaveAttribute(
+      'title',
+      'Dev is 1 release ahead of Staging: 2222222',
+    );
+    // No details until a rung is selected.
+    expect(screen.queryByTestId(/^details-/)).not.toBeInTheDocument();
+  });
 
-    const staging = within(screen.getByTestId('rung-staging'));
-    expect(
-      staging.getByText('Behind the rung below by 1 release'),
-    ).toBeInTheDocument();
-
+  it('is amber, not green, while prod is mid-canary with analysis running, and never says "unknown"', async () => {
+    await renderWith({ getLadder: jest.fn().mockResolvedValue(ladder) });
     const prod = within(screen.getByTestId('rung-prod'));
-    expect(prod.getAllByTestId('digest-prod')).toHaveLength(2);
-    expect(
-      prod.getByText(/Step 3\/8 · set weight 20% · actual weight 20%/),
-    ).toBeInTheDocument();
-    // Steps 1-3 done, the fourth (index 3) is current.
-    const steps = prod
-      .getAllByRole('listitem')
-      .map(step => step.getAttribute('aria-label'));
-    expect(steps).toEqual([
-      'step 1: done',
-      'step 2: done',
-      'step 3: done',
-      'step 4: current',
-      'step 5: pending',
-      'step 6: pending',
-      'step 7: pending',
-      'step 8: pending',
-    ]);
-    expect(
-      prod.getByText('success-rate: Successful (0.997)'),
-    ).toBeInTheDocument();
-    expect(
-      prod.getByTestId('violation-digest-not-from-rung-below'),
-    ).toHaveTextContent('prod runs a digest that never ran in staging.');
+    // The prod fixture also breaks a rule (error): red wins over amber.
+    expect(prod.getByTestId('health-prod')).toHaveTextContent('1 broken rule');
+    await renderWith({
+      getLadder: jest.fn().mockResolvedValue({
+        ...ladder,
+        rungs: ladder.rungs.map(r =>
+          r.name === 'prod' ? { ...r, violations: [] } : r,
+        ),
+        violations: [],
+      } satisfies Ladder),
+    });
+    const [, calm] = screen.getAllByTestId('health-prod');
+    expect(calm).toHaveTextContent('canary 3/8 · 20% · analysis running');
+    const [, relation] = screen.getAllByTestId('comparison-prod');
+    expect(relation).toHaveTextContent('rolling out');
+    expect(relation.getAttribute('title')).not.toMatch(/unknown/i);
+  });
 
+  it('opens a rung’s details on selection and keeps the selection in the URL', async () => {
+    await renderWith({ getLadder: jest.fn().mockResolvedValue(ladder) });
+    const select = screen.getByRole('button', { name: 'Prod' });
+    expect(select).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(select);
+    expect(select).toHaveAttribute('aria-expanded', 'true');
+    const details = within(await screen.findByTestId('details-prod'));
     expect(
-      within(screen.getByTestId('rung-dr')).getByRole('alert'),
-    ).toHaveTextContent("cluster 'dr' did not answer within 5000 ms");
+      details.getByText(/Step 3\/8 · set weight 20% · actual weight 20%/),
+    ).toBeInTheDocument();
+    expect(
+      details.getByTestId('violation-digest-not-from-rung-below'),
+    ).toHaveTextContent('prod runs a digest that never ran in staging.');
+    expect(details.getByTestId('promote-reason-prod')).toHaveTextContent(
+      'Promote to Prod is unavailable: The permission policy does not let you promote into Prod',
+    );
+    // Selecting it again closes it.
+    await userEvent.click(select);
+    expect(screen.queryByTestId('details-prod')).not.toBeInTheDocument();
+  });
+
+  it('opens the rung a link points at (?rung=dev)', async () => {
+    await renderWith(
+      { getLadder: jest.fn().mockResolvedValue(ladder) },
+      '/?rung=dev',
+    );
+    const details = within(await screen.findByTestId('details-dev'));
+    expect(
+      details.getByRole('table', { name: 'Declared and observed values' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Dev' })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+  });
+
+  it('says each broken rule once in a few words above the ladder, linking to its rung', async () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    await renderWith({
+      getLadder: jest.fn().mockResolvedValue({
+        ...ladder,
+        violations: [
+          {
+            rule: 'digest-not-from-rung-below',
+            severity: 'error',
+            rung: 'prod',
+            message: `prod runs ${digest}, which never ran in staging.`,
+          },
+        ],
+      }),
+    });
+    const summary = within(screen.getByTestId('broken-rules'));
+    expect(summary.getByText('1 broken ladder rule')).toBeInTheDocument();
+    expect(summary.queryByText(new RegExp(digest))).not.toBeInTheDocument();
+    await userEvent.click(summary.getByRole('button', { name: 'Prod' }));
+    expect(await screen.findByTestId('details-prod')).toBeInTheDocument();
+  });
+
+  it('renders the server’s promotion verdicts on the connectors, the refusal’s reason on hover', async () => {
+    await renderWith({ getLadder: jest.fn().mockResolvedValue(ladder) });
+    const buttons = screen
+      .getAllByRole('button', { name: /^Promote to / })
+      .map(button => [
+        button.textContent,
+        button.getAttribute('aria-disabled') ?? 'false',
+      ]);
+    expect(buttons).toEqual([
+      ['Promote to Staging', 'false'],
+      ['Promote to Prod', 'true'],
+      ['Promote to Disaster recovery', 'true'],
+    ]);
+    const prod = screen.getByRole('button', { name: 'Promote to Prod' });
+    expect(prod).toHaveAccessibleDescription(
+      "The permission policy does not let you promote into Prod; ask the service's owners or your platform team.",
+    );
+    // A refused promotion opens no dialog.
+    await userEvent.click(prod);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('shows a promotion in flight on its target rung, and the refusal it causes', async () => {
+    await renderWith({
+      getLadder: jest.fn().mockResolvedValue({
+        ...ladder,
+        promotions: {
+          targets: ladder.promotions!.targets.map(t =>
+            t.targetEnvironment === 'staging'
+              ? {
+                  ...t,
+                  allowed: false,
+                  rule: 'no-promotion-in-flight',
+                  reason:
+                    'A promotion to Staging is already in flight (PR #42 · pr-open); wait until it is verified or has failed.',
+                }
+              : t,
+          ),
+          inFlight: [
+            {
+              sourceEnvironment: 'dev',
+              targetEnvironment: 'staging',
+              digest: promotion.digest,
+              state: 'pr-open',
+              pullRequest: promotion.pullRequest,
+              requestedBy: promotion.requestedBy,
+              createdAt: promotion.createdAt,
+            },
+          ],
+        },
+      } satisfies Ladder),
+    });
+    const flight = screen.getByTestId('in-flight-staging');
+    expect(flight).toHaveTextContent('In flight: PR #42 · pr-open');
+    expect(within(flight).getByRole('link')).toHaveAttribute(
+      'href',
+      promotion.pullRequest!.url,
+    );
+    expect(
+      screen.getByRole('button', { name: 'Promote to Staging' }),
+    ).toHaveAttribute('aria-disabled', 'true');
+    expect(
+      screen.getByRole('button', { name: 'Promote to Staging' }),
+    ).toHaveAccessibleDescription(/already in flight \(PR #42 · pr-open\)/);
   });
 
   it('tells the user what to add when the entity is not set up', async () => {
@@ -136,47 +250,8 @@ describe('EnvironmentsContent', () => {
     });
     expect(screen.getAllByText(/backend is down/).length).toBeGreaterThan(0);
   });
-  it('offers to promote each observed rung into the rung above it, as the targets allow', async () => {
-    const getPromotionTargets = jest.fn().mockResolvedValue([
-      { environment: 'dev', allowed: true },
-      { environment: 'staging', allowed: true },
-      { environment: 'prod', allowed: false },
-      { environment: 'dr', allowed: true },
-    ]);
-    await renderWith({
-      getLadder: jest.fn().mockResolvedValue(ladder),
-      getPromotionTargets,
-    });
 
-    expect(getPromotionTargets).toHaveBeenCalledWith({
-      kind: 'Component',
-      namespace: 'default',
-      name: 'checkout',
-    });
-    // Shown on the source rung; none on local (not observed) nor on the top rung.
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: 'Promote to Staging' }),
-      ).toBeEnabled(),
-    );
-    const buttons = screen
-      .getAllByRole('button', { name: /^Promote to / })
-      .map(button => button.textContent);
-    expect(buttons).toEqual([
-      'Promote to Disaster recovery',
-      'Promote to Prod',
-      'Promote to Staging',
-    ]);
-    expect(
-      screen.getByRole('button', { name: 'Promote to Prod' }),
-    ).toBeDisabled();
-    // prod runs two digests mid-canary: nothing single to promote yet.
-    expect(
-      screen.getByRole('button', { name: 'Promote to Disaster recovery' }),
-    ).toBeDisabled();
-  });
-
-  it('shows the promotions under the ladder and reads them again after a promotion', async () => {
+  it('previews, then requests a promotion, and reads the promotions again', async () => {
     const listPromotions = jest
       .fn()
       .mockResolvedValueOnce([])
@@ -192,9 +267,9 @@ describe('EnvironmentsContent', () => {
     });
     expect(await screen.findByText(/No promotions yet/)).toBeInTheDocument();
 
-    const promote = screen.getByRole('button', { name: 'Promote to Staging' });
-    await waitFor(() => expect(promote).toBeEnabled());
-    await userEvent.click(promote);
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote to Staging' }),
+    );
     const dialog = within(await screen.findByRole('dialog'));
     await userEvent.type(
       dialog.getByRole('textbox', { name: /Reason/ }),
@@ -216,18 +291,6 @@ describe('EnvironmentsContent', () => {
     expect(
       await history.findByTestId(`promotion-${promotion.id}`),
     ).toBeInTheDocument();
-    expect(listPromotions).toHaveBeenCalledTimes(2);
-  });
-
-  it('leaves the buttons to the backend when the targets cannot be read', async () => {
-    await renderWith({
-      getLadder: jest.fn().mockResolvedValue(ladder),
-      getPromotionTargets: jest.fn().mockRejectedValue(new Error('404')),
-    });
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: 'Promote to Staging' }),
-      ).toBeEnabled(),
-    );
+    await waitFor(() => expect(listPromotions).toHaveBeenCalledTimes(2));
   });
 });

@@ -1,59 +1,48 @@
-import {
-  getCompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
 import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import { useCallback, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import { ladderApiRef } from '../../api';
+import { useSearchParams } from 'react-router-dom';
 import { useLadder } from '../../hooks/useLadder';
-import { PromoteButton } from '../PromoteButton';
+import { BrokenRulesSummary } from '../BrokenRules';
+import { LadderRow } from '../LadderRow';
 import { PromotionHistory } from '../PromotionHistory';
-import { RungCard } from '../RungCard';
+import { RungDetails } from '../RungDetails';
+
+/** The query parameter that keeps the selected rung, so that a link can point at "payments / prod". */
+export const RUNG_PARAM = 'rung';
+const DETAILS_ID = 'environment-ladder-rung-details';
 
 /**
- * For each rung a digest can be promoted from, the rung right above it.
- * Preview rungs are neither source nor target, and a rung the suite does not
- * observe (such as local) has nothing to promote.
+ * The Environments tab: the whole ladder as one row in promotion order,
+ * the broken rules in a few words above it, the selected rung's details
+ * below it, then the promotions. It renders what the backend decided
+ * (health data, promotion targets and their reasons); it decides nothing.
  */
-function promotionTargets(rungs: LadderRung[]): Map<string, LadderRung> {
-  const ladder = rungs.filter(rung => rung.kind !== 'preview');
-  const targets = new Map<string, LadderRung>();
-  ladder.forEach((rung, index) => {
-    const above = ladder[index + 1];
-    if (rung.observed && above) {
-      targets.set(rung.name, above);
-    }
-  });
-  return targets;
-}
-
-/** The Environments tab: every rung of the entity's ladder, highest first, and its promotions. */
 export function EnvironmentsContent() {
   const { entity } = useEntity();
-  const ladderApi = useApi(ladderApiRef);
   const { value: ladder, loading, error } = useLadder();
   const compoundRef = getCompoundEntityRef(entity);
-  const entityRef = stringifyEntityRef(entity);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const selected = searchParams.get(RUNG_PARAM) ?? undefined;
   const [historyVersion, setHistoryVersion] = useState(0);
   const onRequested = useCallback(
     () => setHistoryVersion(version => version + 1),
     [],
   );
-  // Which rungs the policy lets this user promote into. When the question
-  // cannot be answered the buttons stay enabled: the backend decides anyway.
-  const targets = useAsync(
-    () => ladderApi.getPromotionTargets(compoundRef),
-    [ladderApi, compoundRef.kind, compoundRef.namespace, compoundRef.name],
+  const onSelect = useCallback(
+    (rung: string) => {
+      const next = new URLSearchParams(searchParams);
+      if (next.get(RUNG_PARAM) === rung) next.delete(RUNG_PARAM);
+      else next.set(RUNG_PARAM, rung);
+      setSearchParams(next, { replace: true });
+    },
+    [searchParams, setSearchParams],
   );
 
   if (!ladder && loading) {
@@ -75,59 +64,37 @@ export function EnvironmentsContent() {
     );
   }
   const now = new Date(ladder.generatedAt);
-  const promotionTargetOf = promotionTargets(ladder.rungs);
-  // A ladder is climbed upwards: the highest rung (prod) comes first.
-  const topDown = [...ladder.rungs].reverse();
+  const selectedRung = ladder.rungs.find(rung => rung.name === selected);
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
-      {ladder.violations.length > 0 && (
-        <Box role="region" aria-label="Broken ladder rules">
-          <Typography variant="h6">
-            {ladder.violations.length} broken ladder rule
-            {ladder.violations.length === 1 ? '' : 's'}
-          </Typography>
-          {ladder.violations.map(violation => (
-            <Typography
-              key={`${violation.rung}-${violation.rule}-${violation.message}`}
-              variant="body2"
-              color={violation.severity === 'error' ? 'error' : 'textPrimary'}
-            >
-              {violation.rung}: {violation.message}
-            </Typography>
-          ))}
-        </Box>
+    <Box
+      display="flex"
+      flexDirection="column"
+      style={{ gap: 16 }}
+      data-testid="environments-tab"
+    >
+      <BrokenRulesSummary
+        violations={ladder.violations}
+        rungs={ladder.rungs}
+        onSelect={rung => {
+          if (rung !== selected) onSelect(rung);
+        }}
+      />
+      <LadderRow
+        ladder={ladder}
+        now={now}
+        selected={selectedRung?.name}
+        onSelect={onSelect}
+        detailsId={DETAILS_ID}
+        onRequested={onRequested}
+      />
+      {selectedRung && (
+        <RungDetails
+          id={DETAILS_ID}
+          ladder={ladder}
+          rung={selectedRung}
+          now={now}
+        />
       )}
-      {topDown.map(rung => {
-        const target = promotionTargetOf.get(rung.name);
-        return (
-          <Box
-            key={rung.name}
-            data-testid={`ladder-row-${rung.name}`}
-            display="flex"
-            alignItems="flex-start"
-            style={{ gap: 12 }}
-          >
-            <Box flex="1 1 auto" minWidth={0}>
-              <RungCard rung={rung} now={now} />
-            </Box>
-            <Box flex="0 0 200px" pt={2}>
-              {target && (
-                <PromoteButton
-                  entityRef={entityRef}
-                  source={rung}
-                  target={target}
-                  targetsLoading={targets.loading}
-                  targetAllowed={
-                    targets.value?.find(t => t.environment === target.name)
-                      ?.allowed
-                  }
-                  onRequested={onRequested}
-                />
-              )}
-            </Box>
-          </Box>
-        );
-      })}
       <PromotionHistory entityRef={compoundRef} refreshKey={historyVersion} />
     </Box>
   );

@@ -46,7 +46,9 @@ const useStyles = makeStyles(theme => ({
     display: 'flex',
     alignItems: 'flex-start',
     gap: theme.spacing(1),
-    color: theme.palette.error.main,
+    // The icon carries the colour; the sentence stays readable (contrast AA).
+    color: theme.palette.text.primary,
+    '& svg': { color: theme.palette.error.main },
   },
   noWrap: { whiteSpace: 'nowrap' },
 }));
@@ -85,15 +87,40 @@ function Health(props: { health: PreviewEnvironment['health'] }) {
   const { health } = props;
   switch (health) {
     case 'Healthy':
-      return <StatusOK>{health}</StatusOK>;
+      return (
+        <>
+          <StatusOK />
+          {health}
+        </>
+      );
     case 'Progressing':
-      return <StatusPending>{health}</StatusPending>;
+      return (
+        <>
+          <StatusPending />
+          {health}
+        </>
+      );
     case 'Degraded':
-      return <StatusError>{health}</StatusError>;
+      return (
+        <>
+          <StatusError />
+          {health}
+        </>
+      );
     case 'Missing':
-      return <StatusWarning>{health}</StatusWarning>;
+      return (
+        <>
+          <StatusWarning />
+          {health}
+        </>
+      );
     default:
-      return <StatusAborted>{health}</StatusAborted>;
+      return (
+        <>
+          <StatusAborted />
+          {health}
+        </>
+      );
   }
 }
 

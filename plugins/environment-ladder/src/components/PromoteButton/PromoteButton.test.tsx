@@ -1,12 +1,9 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  LadderPromotionTarget,
+  LadderRung,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ladderApiRef, type LadderApi } from '../../api';
 import {
@@ -16,13 +13,13 @@ import {
   promotion,
 } from '../../api/__fixtures__/promotions';
 import { ladder } from '../../__fixtures__/ladder';
+import { scaffolderTemplateRouteRef } from '../../routes';
 import { PromoteButton } from './PromoteButton';
 
 const dev = ladder.rungs.find(r => r.name === 'dev')!;
 const staging = ladder.rungs.find(r => r.name === 'staging')!;
+const allowed: LadderPromotionTarget = ladder.promotions!.targets[0];
 
-// usePermission caches answers per permission and resource across renders:
-// every test asks about an entity of its own.
 let entityCounter = 0;
 function nextEntityRef() {
   entityCounter += 1;
@@ -32,67 +29,55 @@ function nextEntityRef() {
 function renderButton(options: {
   entityRef: string;
   api?: Partial<LadderApi>;
-  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY | 'pending';
   source?: LadderRung;
-  targetAllowed?: boolean;
-  targetsLoading?: boolean;
+  verdict?: LadderPromotionTarget;
   onRequested?: jest.Mock;
+  withScaffolder?: boolean;
 }) {
-  const authorize = jest.fn(() =>
-    options.permission === 'pending'
-      ? new Promise<never>(() => {})
-      : Promise.resolve({
-          result: options.permission ?? AuthorizeResult.ALLOW,
-        }),
-  );
-  const rendered = renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [ladderApiRef, options.api ?? {}],
-        [permissionApiRef, mockApis.permission.mock({ authorize })],
-      ]}
-    >
+  return renderInTestApp(
+    <TestApiProvider apis={[[ladderApiRef, options.api ?? {}]]}>
       <PromoteButton
         entityRef={options.entityRef}
         source={options.source ?? dev}
         target={staging}
-        targetAllowed={options.targetAllowed}
-        targetsLoading={options.targetsLoading}
+        verdict={options.verdict ?? allowed}
         onRequested={options.onRequested}
       />
     </TestApiProvider>,
+    options.withScaffolder
+      ? {
+          mountedRoutes: {
+            '/create/templates/:namespace/:templateName':
+              scaffolderTemplateRouteRef,
+          },
+        }
+      : undefined,
   );
-  return { rendered, authorize };
 }
 
 async function openDialog() {
   const button = await screen.findByRole('button', {
     name: 'Promote to Staging',
   });
-  await waitFor(() => expect(button).toBeEnabled());
   await userEvent.click(button);
   return screen.findByRole('dialog');
 }
 
+// The machine the suite runs on is shared: rendering the whole tab takes a while.
+jest.setTimeout(60_000);
+
 describe('PromoteButton', () => {
-  it('asks the permission policy about this entity and previews the promotion as a dry run', async () => {
+  it('previews the promotion as a dry run, leading with its verdict', async () => {
     const entityRef = nextEntityRef();
     const requestPromotion = jest.fn().mockResolvedValue(dryRunResult);
     const onRequested = jest.fn();
-    const { authorize } = renderButton({
+    await renderButton({
       entityRef,
       api: { requestPromotion },
-      targetAllowed: true,
       onRequested,
     });
 
     const dialog = within(await openDialog());
-    expect(authorize).toHaveBeenCalledWith({
-      permission: expect.objectContaining({
-        name: 'environment-ladder.promotion.create',
-      }),
-      resourceRef: entityRef,
-    });
     expect(
       dialog.getByRole('heading', {
         name: `Promote checkout-${entityCounter} to Staging`,
@@ -116,7 +101,15 @@ describe('PromoteButton', () => {
       reason: 'Release 1.5.0',
       dryRun: true,
     });
+    const verdict = await dialog.findByTestId('promotion-verdict');
+    expect(verdict).toHaveTextContent(
+      "Dry run passed: the ladder's rules allow this promotion",
+    );
     const diff = await dialog.findByTestId('promotion-diff');
+    // The verdict comes first, then the change.
+    expect(
+      verdict.compareDocumentPosition(diff) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
     expect(diff).toHaveTextContent(
       '+++ b/apps/checkout/staging/kustomization.yaml',
     );
@@ -127,6 +120,11 @@ describe('PromoteButton', () => {
     expect(dialog.getByTestId('promotion-pr-title')).toHaveTextContent(
       'Promote checkout to staging: sha256:222222222222',
     );
+    // The pull request's text is Markdown, rendered, behind a collapsed section.
+    const toggle = dialog.getByRole('button', { name: 'Pull request text' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
     expect(dialog.getByTestId('promotion-pr-body')).toHaveTextContent(
       'This pull request changes only the image digest',
     );
@@ -142,7 +140,7 @@ describe('PromoteButton', () => {
       .mockRejectedValueOnce(new TypeError('Failed to fetch'))
       .mockResolvedValueOnce(result);
     const onRequested = jest.fn();
-    renderButton({ entityRef, api: { requestPromotion }, onRequested });
+    await renderButton({ entityRef, api: { requestPromotion }, onRequested });
 
     const dialog = within(await openDialog());
     await userEvent.type(
@@ -152,7 +150,7 @@ describe('PromoteButton', () => {
     const open = dialog.getByRole('button', { name: 'Open pull request' });
     await userEvent.click(open);
     expect(await dialog.findByRole('alert')).toHaveTextContent(
-      'Failed to fetch',
+      'The promotion was refusedFailed to fetch',
     );
     await userEvent.click(open);
 
@@ -182,7 +180,7 @@ describe('PromoteButton', () => {
     expect(dialog.getByRole('button', { name: 'Close' })).toBeEnabled();
   });
 
-  it("shows the backend's refusal, which names the rule", async () => {
+  it("shows the backend's refusal in words: the rule and what to do, no ids, stack traces or paths", async () => {
     const entityRef = nextEntityRef();
     const refusal = Object.assign(
       new Error('Request failed with 409 Conflict'),
@@ -191,11 +189,11 @@ describe('PromoteButton', () => {
         cause: {
           name: 'ConflictError',
           message:
-            'Rule one-in-flight: a promotion of checkout to staging is already in flight',
+            'Rule no-promotion-in-flight: A promotion to Staging is already in flight (7d6f0a52-1c1e-4f5e-9f55-2f3c1d0e0b01, state pr-open, sha256:222222222222…); wait until it is verified or has failed\n    at check (/work/plugins/environment-ladder-backend/src/services/PromotionService/createPromotionService.ts:262:15)',
         },
       },
     );
-    renderButton({
+    await renderButton({
       entityRef,
       api: { requestPromotion: jest.fn().mockRejectedValue(refusal) },
     });
@@ -204,14 +202,18 @@ describe('PromoteButton', () => {
     await userEvent.click(
       dialog.getByRole('button', { name: 'Preview (dry run)' }),
     );
-    expect(await dialog.findByRole('alert')).toHaveTextContent(
-      'Rule one-in-flight: a promotion of checkout to staging is already in flight',
+    const alert = await dialog.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'The promotion was refusedRule no-promotion-in-flight: A promotion to Staging is already in flight (state pr-open, sha256:222222222222…); wait until it is verified or has failed',
+    );
+    expect(alert.textContent).not.toMatch(
+      /7d6f0a52|createPromotionService|\bat\b/,
     );
   });
 
-  it('links to the template in the scaffolder with the form filled in', async () => {
+  it('links to the template in the scaffolder, bound by the app, with the form filled in', async () => {
     const entityRef = nextEntityRef();
-    renderButton({ entityRef });
+    await renderButton({ entityRef, withScaffolder: true });
     const dialog = within(await openDialog());
     const link = dialog.getByRole('link', { name: 'Open in the scaffolder' });
     const href = new URL(link.getAttribute('href')!, 'http://localhost');
@@ -223,57 +225,39 @@ describe('PromoteButton', () => {
     });
   });
 
-  it('is disabled, saying why, when the permission policy denies it', async () => {
-    const entityRef = nextEntityRef();
-    renderButton({ entityRef, permission: AuthorizeResult.DENY });
-    await waitFor(() =>
-      expect(screen.getByTestId('promote-dev-disabled')).toBeInTheDocument(),
-    );
+  it('offers no scaffolder link when the app binds no scaffolder', async () => {
+    await renderButton({ entityRef: nextEntityRef() });
+    const dialog = within(await openDialog());
     expect(
-      screen.getByRole('button', { name: 'Promote to Staging' }),
-    ).toBeDisabled();
+      dialog.queryByRole('link', { name: 'Open in the scaffolder' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('stays focusable but unavailable when the backend refuses, giving its reason on hover and to screen readers', async () => {
+    const reason =
+      "The permission policy does not let you promote into Staging; ask the service's owners or your platform team.";
+    await renderButton({
+      entityRef: nextEntityRef(),
+      verdict: { ...allowed, allowed: false, rule: 'permission', reason },
+    });
+    const button = screen.getByRole('button', { name: 'Promote to Staging' });
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    expect(button).toHaveAccessibleDescription(reason);
+    await userEvent.click(button);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     await userEvent.hover(screen.getByTestId('promote-dev-disabled'));
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      `You may not promote ${entityRef}`,
-    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
   });
 
-  it('is disabled, saying why, when the targets refuse this rung', async () => {
-    const entityRef = nextEntityRef();
-    renderButton({ entityRef, targetAllowed: false });
-    await userEvent.hover(await screen.findByTestId('promote-dev-disabled'));
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      `You may not promote ${entityRef} to Staging`,
-    );
-  });
-
-  it('is disabled when the source rung runs no single digest', async () => {
-    const entityRef = nextEntityRef();
-    renderButton({
-      entityRef,
+  it('moves the digest the backend chose', async () => {
+    const requestPromotion = jest.fn().mockResolvedValue(dryRunResult);
+    await renderButton({
+      entityRef: 'component:default/checkout',
+      api: { requestPromotion },
       source: { ...dev, digest: null, digests: [D1, D2] },
+      verdict: { ...allowed, digest: D1 },
     });
-    await userEvent.hover(await screen.findByTestId('promote-dev-disabled'));
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      'Dev runs 2 digests; promote once one runs healthy',
-    );
-  });
-
-  it('shows that it is loading while the permission or the targets are pending', async () => {
-    renderButton({ entityRef: nextEntityRef(), permission: 'pending' });
-    const button = await screen.findByRole('button', {
-      name: /Promote to Staging/,
-    });
-    expect(button).toBeDisabled();
-    expect(within(button).getByRole('progressbar')).toBeInTheDocument();
-  });
-
-  it('waits for the targets before it enables itself', async () => {
-    renderButton({ entityRef: nextEntityRef(), targetsLoading: true });
-    const button = await screen.findByRole('button', {
-      name: /Promote to Staging/,
-    });
-    expect(button).toBeDisabled();
-    expect(within(button).getByRole('progressbar')).toBeInTheDocument();
+    const dialog = within(await openDialog());
+    expect(dialog.getByTestId('promotion-digest')).toHaveTextContent(D1);
   });
 });

@@ -1,91 +1,66 @@
-import {
-  promotionCreatePermission,
-  type LadderRung,
+import type {
+  LadderPromotionTarget,
+  LadderRung,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
-import CircularProgress from '@material-ui/core/CircularProgress';
 import Tooltip from '@material-ui/core/Tooltip';
-import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
+import { makeStyles } from '@material-ui/core/styles';
+import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import { useState } from 'react';
 import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
 import { PromoteDialog } from './PromoteDialog';
 
-/** Why the source rung has nothing to promote, or null when it has. */
-function nothingToPromote(source: LadderRung): string | null {
-  if (source.error) {
-    return `${source.title} could not be read: ${source.error.message}`;
-  }
-  if (source.digests.length === 0) {
-    return `Nothing of this service runs in ${source.title}`;
-  }
-  if (!source.digest) {
-    return `${source.title} runs ${source.digests.length} digests; promote once one runs healthy`;
-  }
-  return null;
-}
+const useStyles = makeStyles(theme => ({
+  button: { textTransform: 'none', lineHeight: 1.3 },
+  // Looks disabled yet stays focusable, so that keyboard users reach the reason too.
+  unavailable: {
+    color: theme.palette.text.secondary,
+    borderColor: theme.palette.divider,
+    cursor: 'not-allowed',
+    '&:hover': { background: 'transparent' },
+  },
+}));
 
 /**
- * "Promote to <rung above>", shown on the source rung. Disabled, with the
- * reason in a tooltip, when the permission policy or the promotion targets
- * say no, or when the source rung runs no single digest.
+ * "Promote to <rung>", on the connector between the two rungs it moves a
+ * release between. The backend decided whether the viewer may (rules and
+ * permission alike): when not, the button stays focusable, says it is
+ * unavailable, and gives the reason on hover and focus.
  */
 export function PromoteButton(props: {
   /** The entity, e.g. `component:default/checkout`. */
   entityRef: string;
   /** The rung the digest comes from. */
   source: LadderRung;
-  /** The rung right above it. */
+  /** The rung promoted into. */
   target: LadderRung;
-  /** Whether the promotion targets allow the target rung; undefined when unknown. */
-  targetAllowed?: boolean;
-  /** True while the promotion targets load. */
-  targetsLoading?: boolean;
+  /** The backend's verdict for this target. */
+  verdict: LadderPromotionTarget;
   /** Called after a promotion (not a dry run) was requested. */
   onRequested?: (result: PromotionResponse) => void;
+  /** Smaller, for the connector between two cards. */
+  compact?: boolean;
 }) {
-  const {
-    entityRef,
-    source,
-    target,
-    targetAllowed,
-    targetsLoading,
-    onRequested,
-  } = props;
+  const { entityRef, source, target, verdict, onRequested, compact } = props;
+  const classes = useStyles();
   const [open, setOpen] = useState(false);
-  const permission = usePermission({
-    permission: promotionCreatePermission,
-    resourceRef: entityRef,
-  });
-  const loading = permission.loading || targetsLoading === true;
   const label = `Promote to ${target.title}`;
-
-  let disabledReason: string | null = null;
-  if (!loading) {
-    if (!permission.allowed) {
-      disabledReason = `You may not promote ${entityRef}`;
-    } else if (targetAllowed === false) {
-      disabledReason = `You may not promote ${entityRef} to ${target.title}`;
-    } else {
-      disabledReason = nothingToPromote(source);
-    }
-  }
+  const refusal = verdict.allowed ? null : verdict.reason ?? 'Not allowed';
 
   const button = (
     <Button
       variant="outlined"
       color="primary"
       size="small"
-      disabled={loading || disabledReason !== null}
-      onClick={() => setOpen(true)}
-      startIcon={
-        loading ? (
-          <CircularProgress size={14} aria-label="Checking permission" />
-        ) : (
-          <ArrowUpwardIcon />
-        )
-      }
+      className={`${classes.button} ${refusal ? classes.unavailable : ''}`}
+      aria-disabled={refusal ? 'true' : undefined}
+      aria-describedby={refusal ? `promote-${target.name}-reason` : undefined}
+      onClick={() => {
+        if (!refusal) setOpen(true);
+      }}
+      endIcon={compact ? undefined : <ArrowForwardIcon />}
       data-testid={`promote-${source.name}`}
+      data-allowed={refusal ? 'false' : 'true'}
     >
       {label}
     </Button>
@@ -93,22 +68,29 @@ export function PromoteButton(props: {
 
   return (
     <>
-      {disabledReason ? (
-        <Tooltip title={disabledReason}>
-          {/* A disabled button fires no events: the span carries the tooltip. */}
-          <span data-testid={`promote-${source.name}-disabled`}>{button}</span>
+      {refusal ? (
+        <Tooltip title={refusal}>
+          <span data-testid={`promote-${source.name}-disabled`}>
+            {button}
+            <span id={`promote-${target.name}-reason`} hidden>
+              {refusal}
+            </span>
+          </span>
         </Tooltip>
       ) : (
         button
       )}
-      <PromoteDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        entityRef={entityRef}
-        source={source}
-        target={target}
-        onRequested={onRequested}
-      />
+      {!refusal && (
+        <PromoteDialog
+          open={open}
+          onClose={() => setOpen(false)}
+          entityRef={entityRef}
+          source={source}
+          target={target}
+          digest={verdict.digest}
+          onRequested={onRequested}
+        />
+      )}
     </>
   );
 }

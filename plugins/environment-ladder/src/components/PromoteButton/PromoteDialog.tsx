@@ -1,7 +1,16 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { CopyTextButton, Link } from '@backstage/core-components';
+import {
+  CopyTextButton,
+  Link,
+  MarkdownContent,
+  StatusError,
+  StatusOK,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import Accordion from '@material-ui/core/Accordion';
+import AccordionDetails from '@material-ui/core/AccordionDetails';
+import AccordionSummary from '@material-ui/core/AccordionSummary';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
@@ -12,12 +21,13 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { useState } from 'react';
 import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
 import { ladderApiRef } from '../../api';
 import { PromotionStateChip } from '../PromotionHistory/PromotionStateChip';
 import { describeRequestError } from './describeRequestError';
-import { scaffolderTemplateLink } from './scaffolderTemplateLink';
+import { useScaffolderTemplateLink } from './scaffolderTemplateLink';
 
 const useStyles = makeStyles(theme => ({
   code: {
@@ -32,10 +42,49 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre',
   },
   wrapped: { whiteSpace: 'pre-wrap', wordBreak: 'break-word' },
-  added: { color: theme.palette.success.main },
-  removed: { color: theme.palette.error.main },
-  hunk: { color: theme.palette.info.main },
+  // The +/- and @@ prefixes say what a line is; weight, not a low-contrast colour, stresses it (AA).
+  added: { color: theme.palette.text.primary, fontWeight: 700 },
+  removed: { color: theme.palette.text.primary, fontWeight: 700 },
+  hunk: { color: theme.palette.text.secondary },
+  banner: {
+    padding: theme.spacing(1, 1.5),
+    marginBottom: theme.spacing(2),
+    borderRadius: theme.shape.borderRadius,
+    border: `1px solid ${theme.palette.divider}`,
+    background: theme.palette.background.default,
+  },
+  markdown: { overflowWrap: 'break-word' },
 }));
+
+/** The verdict first: whether the rules pass, in words, with an icon (never colour alone). */
+function Verdict(props: {
+  passed: boolean;
+  title: string;
+  children?: React.ReactNode;
+}) {
+  const classes = useStyles();
+
+  return (
+    <Box
+      className={classes.banner}
+      role={props.passed ? 'status' : 'alert'}
+      data-testid="promotion-verdict"
+      data-passed={props.passed ? 'true' : 'false'}
+    >
+      <Box display="flex" alignItems="center">
+        {props.passed ? <StatusOK /> : <StatusError />}
+        <Typography variant="subtitle2" component="div">
+          {props.title}
+        </Typography>
+      </Box>
+      {props.children && (
+        <Typography variant="body2" component="div">
+          {props.children}
+        </Typography>
+      )}
+    </Box>
+  );
+}
 
 /** A key per opened dialog: a repeated click or a retry after a network error asks for the same promotion. */
 function newIdempotencyKey(): string {
@@ -99,8 +148,7 @@ function DryRunResult(props: { result: PromotionResponse }) {
   return (
     <Box component="section" aria-label="Dry run" mt={2}>
       <Typography variant="subtitle2" gutterBottom>
-        Dry run: the rules pass. The pull request would change{' '}
-        <code>{dryRun.filePath}</code> in <code>{dryRun.repository}</code>:
+        The change
       </Typography>
       <Diff diff={dryRun.diff} />
       <Warnings warnings={props.result.warnings} />
@@ -113,12 +161,24 @@ function DryRunResult(props: { result: PromotionResponse }) {
       <Typography variant="caption" color="textSecondary" component="div">
         Branch <code>{dryRun.pullRequest.branch}</code>
       </Typography>
-      <pre
-        className={`${classes.code} ${classes.wrapped}`}
-        data-testid="promotion-pr-body"
-      >
-        {dryRun.pullRequest.body}
-      </pre>
+      <Accordion variant="outlined" style={{ marginTop: 8 }}>
+        <AccordionSummary
+          expandIcon={<ExpandMoreIcon />}
+          aria-controls="promotion-pr-body"
+          id="promotion-pr-body-header"
+        >
+          <Typography variant="body2">Pull request text</Typography>
+        </AccordionSummary>
+        <AccordionDetails>
+          <div
+            id="promotion-pr-body"
+            data-testid="promotion-pr-body"
+            className={classes.markdown}
+          >
+            <MarkdownContent content={dryRun.pullRequest.body} dialect="gfm" />
+          </div>
+        </AccordionDetails>
+      </Accordion>
     </Box>
   );
 }
@@ -161,9 +221,12 @@ export function PromoteDialog(props: {
   entityRef: string;
   source: LadderRung;
   target: LadderRung;
+  /** The digest the backend would promote (the one the source runs); null lets the backend choose. */
+  digest?: string | null;
   onRequested?: (result: PromotionResponse) => void;
 }) {
   const { open, onClose, entityRef, source, target, onRequested } = props;
+  const scaffolderLink = useScaffolderTemplateLink();
   const ladderApi = useApi(ladderApiRef);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState<'preview' | 'request' | undefined>();
@@ -171,7 +234,7 @@ export function PromoteDialog(props: {
   const [preview, setPreview] = useState<PromotionResponse | undefined>();
   const [requested, setRequested] = useState<PromotionResponse | undefined>();
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
-  const digest = source.digest ?? undefined;
+  const digest = props.digest ?? source.digest ?? undefined;
   const { name } = parseEntityRef(entityRef);
 
   const reset = () => {
@@ -215,12 +278,33 @@ export function PromoteDialog(props: {
       TransitionProps={{ onExited: reset }}
       maxWidth="md"
       fullWidth
+      scroll="paper"
       aria-labelledby={`promote-${source.name}-title`}
     >
       <DialogTitle id={`promote-${source.name}-title`}>
         Promote {name} to {target.title}
       </DialogTitle>
-      <DialogContent>
+      <DialogContent dividers>
+        {error && (
+          <Verdict passed={false} title="The promotion was refused">
+            {error}
+          </Verdict>
+        )}
+        {!error && preview && !requested && (
+          <Verdict
+            passed
+            title="Dry run passed: the ladder's rules allow this promotion"
+          >
+            {preview.dryRun && (
+              <>
+                The pull request would change{' '}
+                <code>{preview.dryRun.filePath}</code> in{' '}
+                <code>{preview.dryRun.repository}</code>. Nothing was opened or
+                recorded.
+              </>
+            )}
+          </Verdict>
+        )}
         <Typography variant="body2" gutterBottom>
           The digest that runs in {source.title} moves unchanged into{' '}
           {target.title}, through a GitOps pull request that changes only the
@@ -240,7 +324,7 @@ export function PromoteDialog(props: {
                 variant="body2"
                 component="code"
                 data-testid="promotion-digest"
-                style={{ wordBreak: 'break-all' }}
+                style={{ overflowWrap: 'anywhere' }}
               >
                 {digest}
               </Typography>
@@ -264,14 +348,8 @@ export function PromoteDialog(props: {
           minRows={2}
           variant="outlined"
           disabled={done}
+          inputProps={{ 'data-testid': 'promotion-reason' }}
         />
-        {error && (
-          <Box mt={2}>
-            <Typography variant="body2" color="error" role="alert">
-              {error}
-            </Typography>
-          </Box>
-        )}
         {requested ? (
           <RequestResult result={requested} />
         ) : (
@@ -280,19 +358,22 @@ export function PromoteDialog(props: {
       </DialogContent>
       <DialogActions>
         <Box flexGrow={1} pl={2}>
-          <Link
-            to={scaffolderTemplateLink({
-              entityRef,
-              targetEnvironment: target.name,
-              digest,
-            })}
-          >
-            Open in the scaffolder
-          </Link>
+          {scaffolderLink && (
+            <Link
+              to={scaffolderLink({
+                entityRef,
+                targetEnvironment: target.name,
+                digest,
+              })}
+            >
+              Open in the scaffolder
+            </Link>
+          )}
         </Box>
         <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
         <Button
           onClick={() => send(true)}
+          data-testid="promotion-dry-run"
           disabled={reasonMissing || busy !== undefined || done}
           startIcon={
             busy === 'preview' ? <CircularProgress size={16} /> : undefined

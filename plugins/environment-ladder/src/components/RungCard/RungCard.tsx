@@ -1,245 +1,192 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
+import type {
+  InFlightPromotion,
+  LadderRung,
+} from '@environment-ladder/plugin-environment-ladder-common';
+import { describeInFlight } from '@environment-ladder/plugin-environment-ladder-common';
 import Box from '@material-ui/core/Box';
 import Card from '@material-ui/core/Card';
-import CardContent from '@material-ui/core/CardContent';
-import Grid from '@material-ui/core/Grid';
-import Chip from '@material-ui/core/Chip';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
+import MuiLink from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
-import type {
-  LadderRung,
-  RungComparison,
-} from '@environment-ladder/plugin-environment-ladder-common';
+import { makeStyles } from '@material-ui/core/styles';
+import ExpandLessIcon from '@material-ui/icons/ExpandLess';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { DigestChip } from '../DigestChip';
-import { PreviewList } from '../PreviewList';
-import { RolloutProgress } from '../RolloutProgress';
+import { StepTrack } from '../RolloutProgress/StepTrack';
 import { formatAge } from './formatAge';
+import { HealthStatus } from './HealthStatus';
+import { rungHealth } from './rungHealth';
 
-/** One line saying how a rung relates to the rung below it. */
-export function describeComparison(
-  comparison: RungComparison | null,
-): string | null {
-  if (!comparison) {
-    return null;
+const useStyles = makeStyles(theme => ({
+  card: {
+    height: '100%',
+    padding: theme.spacing(1.5),
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+    minWidth: 0,
+  },
+  selected: {
+    borderColor: theme.palette.primary.main,
+    boxShadow: `inset 0 0 0 1px ${theme.palette.primary.main}`,
+  },
+  title: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    textAlign: 'left',
+    fontWeight: theme.typography.fontWeightBold as number,
+  },
+  line: { overflowWrap: 'break-word', minWidth: 0 },
+}));
+
+/** Which role each digest plays in the rung's rollouts (stable, canary, active, preview). */
+function digestRoles(rung: LadderRung): Map<string, string> {
+  const roles = new Map<string, string>();
+  for (const rollout of rung.rollouts) {
+    for (const image of rollout.images) {
+      for (const digest of image.digests) {
+        if (image.roles.length) roles.set(digest, image.roles.join(', '));
+      }
+    }
   }
-  switch (comparison.relation) {
-    case 'same':
-      return 'Same digest as the rung below';
-    case 'behind':
-      return `Behind the rung below by ${comparison.releases} release${
-        comparison.releases === 1 ? '' : 's'
-      }`;
-    case 'ahead':
-      return 'Ahead of the rung below';
-    default:
-      return `Unknown relation to the rung below: ${comparison.reason}`;
-  }
+  return roles;
 }
 
-function DeclaredVersusObserved(props: { rung: LadderRung }) {
-  const { declared, observedValues } = props.rung;
-  const replicas = observedValues?.autoscaler
-    ? `HPA ${observedValues.autoscaler.min ?? '?'}–${
-        observedValues.autoscaler.max ?? '?'
-      } (${observedValues.replicas ?? '?'} now)`
-    : observedValues?.replicas ?? null;
-  const rows: Array<[string, string | undefined, string | number | null]> = [
-    ['Scale', declared.scale, replicas],
-    [
-      'Endpoints',
-      declared.endpoints?.join(', '),
-      observedValues?.ingressHosts.join(', ') || null,
-    ],
-    [
-      'Rollout',
-      declared.rolloutAggressiveness,
-      observedValues?.rolloutStrategy ?? null,
-    ],
-    ['Dependency tier', declared.dependencyTier, null],
-    ['Feature flags', declared.featureFlags, null],
-    ['Secrets', declared.secretsSource, null],
-  ];
-  const shown = rows.filter(([, d, o]) => d !== undefined || o !== null);
-  if (shown.length === 0) {
-    return null;
-  }
-  return (
-    <Table size="small" aria-label="Declared and observed values">
-      <TableHead>
-        <TableRow>
-          <TableCell />
-          <TableCell>Declared</TableCell>
-          <TableCell>Observed</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {shown.map(([label, d, o]) => (
-          <TableRow key={label}>
-            <TableCell component="th" scope="row">
-              {label}
-            </TableCell>
-            <TableCell>{d ?? '—'}</TableCell>
-            <TableCell>{o ?? '—'}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
-}
-
-function RungStatus(props: { rung: LadderRung }) {
-  const { rung } = props;
-  if (rung.error || rung.violations.some(v => v.severity === 'error')) {
-    return <StatusError />;
-  }
-  if (rung.violations.length > 0) {
-    return <StatusWarning />;
-  }
-  return rung.observed ? <StatusOK /> : null;
-}
-
-function WorkloadLine(props: { rung: LadderRung }) {
-  const names = props.rung.workloads.map(
-    w => `${w.kind} ${w.namespace}/${w.name} on ${w.cluster}`,
-  );
-  if (names.length === 0) return null;
-  return (
-    <Typography variant="caption" color="textSecondary" component="div">
-      {names.join(' · ')}
-    </Typography>
-  );
-}
-
-/** One line about a preview rung; its previews and their flags are listed below it. */
+/** One line about a preview rung; its previews are listed in its details. */
 function PreviewSummary(props: { rung: LadderRung }) {
   const previews = props.rung.previews ?? [];
   const flagged = previews.filter(p => p.flags.length > 0).length;
   return (
-    <>
-      <Typography
-        variant="body2"
-        data-testid={`preview-summary-${props.rung.name}`}
-      >
-        {previews.length === 1 ? '1 preview' : `${previews.length} previews`}
-        {flagged > 0 && ` · ${flagged} flagged`}
-      </Typography>
-      <Typography variant="caption" color="textSecondary" component="div">
-        One environment per open pull request; never promoted from.
-      </Typography>
-    </>
+    <Typography
+      variant="body2"
+      data-testid={`preview-summary-${props.rung.name}`}
+    >
+      {previews.length === 1 ? '1 preview' : `${previews.length} previews`}
+      {flagged > 0 && ` · ${flagged} flagged`}
+    </Typography>
   );
 }
 
-/** Everything the ladder knows about one rung, as one row of the ladder. */
-export function RungCard(props: { rung: LadderRung; now: Date }) {
-  const { rung, now } = props;
+/**
+ * One rung at a glance: name, health, short digest, replicas, age, the
+ * canary as a small track, and badges. Its title selects the rung, whose
+ * details open below the ladder.
+ */
+export function RungCard(props: {
+  rung: LadderRung;
+  now: Date;
+  selected?: boolean;
+  onSelect?: (rung: string) => void;
+  /** The id of the details region the title controls. */
+  detailsId?: string;
+  /** A promotion into this rung that is still moving. */
+  inFlight?: InFlightPromotion;
+}) {
+  const { rung, now, selected, onSelect, detailsId, inFlight } = props;
+  const classes = useStyles();
+  const health = rungHealth(rung);
   const age = formatAge(rung.since, now);
-  const comparison = describeComparison(rung.comparedToBelow);
-  const isPreview = rung.kind === 'preview';
+  const roles = digestRoles(rung);
+  const steps = rung.rollouts.find(r => r.step);
+  const [current, total] = (steps?.step ?? '').split('/').map(Number);
+  const Chevron = selected ? ExpandLessIcon : ExpandMoreIcon;
   return (
     <Card
       variant="outlined"
       data-testid={`rung-${rung.name}`}
       component="section"
       aria-label={rung.title}
+      className={`${classes.card} ${selected ? classes.selected : ''}`}
     >
-      <CardContent>
-        <Grid container spacing={2}>
-          <Grid item xs={12} md={2}>
-            <Box display="flex" alignItems="center">
-              <RungStatus rung={rung} />
-              <Typography variant="h6" component="h3">
-                {rung.title}
-              </Typography>
-            </Box>
-          </Grid>
-          <Grid item xs={12} md={5}>
-            {!rung.observed && (
-              <Typography variant="body2" color="textSecondary">
-                Not observed: this rung runs outside the clusters (for example
-                on a laptop).
-              </Typography>
-            )}
-            {rung.error && (
-              <Typography variant="body2" color="error" role="alert">
-                {rung.error.message}
-              </Typography>
-            )}
-            {isPreview && rung.observed && !rung.error && (
-              <PreviewSummary rung={rung} />
-            )}
-            {!isPreview && rung.observed && !rung.error && (
-              <>
-                {rung.digests.length === 0 && (
-                  <Typography variant="body2" color="textSecondary">
-                    Nothing of this service runs here.
-                  </Typography>
-                )}
-                {rung.digests.map(digest => (
-                  <DigestChip
-                    key={digest}
-                    digest={digest}
-                    testId={`digest-${rung.name}`}
-                  />
-                ))}
-                {comparison && (
-                  <Chip
-                    size="small"
-                    label={comparison}
-                    data-testid={`comparison-${rung.name}`}
-                    color={
-                      rung.comparedToBelow?.relation === 'same'
-                        ? 'primary'
-                        : 'default'
-                    }
-                  />
-                )}
-                <Typography variant="body2">
-                  {rung.replicas.ready}/{rung.replicas.desired} replicas ready
-                  {age && ` · running for ${age}`}
-                </Typography>
-                <WorkloadLine rung={rung} />
-                {rung.rollouts.map(rollout => (
-                  <RolloutProgress
-                    key={`${rollout.cluster}/${rollout.namespace}/${rollout.name}`}
-                    rollout={rollout}
-                  />
-                ))}
-              </>
-            )}
-            {/* A preview rung's violations are shown on its previews' rows. */}
-            {!isPreview &&
-              rung.violations.map(violation => (
-                <Typography
-                  key={`${violation.rule}-${violation.message}`}
-                  variant="body2"
-                  color={
-                    violation.severity === 'error' ? 'error' : 'textPrimary'
-                  }
-                  data-testid={`violation-${violation.rule}`}
-                >
-                  ⚑ {violation.message}
-                </Typography>
-              ))}
-          </Grid>
-          <Grid item xs={12} md={5}>
-            <DeclaredVersusObserved rung={rung} />
-          </Grid>
-          {isPreview && rung.observed && !rung.error && (
-            <Grid item xs={12}>
-              <PreviewList previews={rung.previews ?? []} now={now} />
-            </Grid>
+      <Typography variant="h6" component="h3">
+        <MuiLink
+          component="button"
+          color="textPrimary"
+          className={classes.title}
+          onClick={() => onSelect?.(rung.name)}
+          aria-expanded={selected ? 'true' : 'false'}
+          aria-controls={selected ? detailsId : undefined}
+          data-testid={`select-${rung.name}`}
+        >
+          {rung.title}
+          <Chevron fontSize="small" aria-hidden />
+        </MuiLink>
+      </Typography>
+      <HealthStatus health={health} testId={`health-${rung.name}`} />
+      {rung.observed && !rung.error && rung.kind === 'preview' && (
+        <PreviewSummary rung={rung} />
+      )}
+      {rung.observed &&
+        !rung.error &&
+        rung.kind !== 'preview' &&
+        rung.digests.map(digest => (
+          <DigestChip
+            key={digest}
+            digest={digest}
+            compact
+            role={rung.digests.length > 1 ? roles.get(digest) : undefined}
+            testId={`digest-${rung.name}`}
+          />
+        ))}
+      {rung.observed && !rung.error && rung.kind !== 'preview' && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          className={classes.line}
+        >
+          {rung.replicas.ready}/{rung.replicas.desired} ready
+          {age && ` · ${age}`}
+        </Typography>
+      )}
+      {!rung.observed && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          className={classes.line}
+        >
+          Runs outside the clusters, on a laptop.
+        </Typography>
+      )}
+      {steps && total > 0 && (
+        <Box mt={0.5}>
+          <StepTrack current={current} total={total} />
+        </Box>
+      )}
+      {inFlight && (
+        <Typography
+          variant="body2"
+          className={classes.line}
+          data-testid={`in-flight-${rung.name}`}
+        >
+          In flight:{' '}
+          {inFlight.pullRequest ? (
+            <Link to={inFlight.pullRequest.url}>
+              {describeInFlight(inFlight)}
+            </Link>
+          ) : (
+            describeInFlight(inFlight)
           )}
-        </Grid>
-      </CardContent>
+        </Typography>
+      )}
+      {/* Room for badges: the signature verdict of the digest goes here. */}
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        style={{ gap: 4 }}
+        data-testid={`badges-${rung.name}`}
+      >
+        {rung.violations.length > 0 &&
+          rung.kind !== 'preview' &&
+          !health.label.includes('broken rule') && (
+            <Typography
+              variant="caption"
+              data-testid={`rules-badge-${rung.name}`}
+            >
+              ⚑ {rung.violations.length} broken rule
+              {rung.violations.length === 1 ? '' : 's'}
+            </Typography>
+          )}
+      </Box>
     </Card>
   );
 }

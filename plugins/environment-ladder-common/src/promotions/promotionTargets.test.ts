@@ -1,0 +1,152 @@
+import { RUNG_RULES, V1, V2, V3, ladderOf, rung } from './__fixtures__/ladder';
+import { promotionTargets } from './promotionTargets';
+import type { Promotion } from './types';
+
+function promotion(overrides: Partial<Promotion>): Promotion {
+  return {
+    id: '7d0b4f8e-0000-4000-8000-000000000001',
+    entityRef: 'component:default/shop',
+    sourceEnvironment: 'dev',
+    targetEnvironment: 'staging',
+    digest: V3,
+    reason: 'ship it',
+    requestedBy: 'user:default/jane',
+    state: 'pr-open',
+    verdicts: [],
+    pullRequest: {
+      number: 12,
+      url: 'https://github.example/acme/gitops/pull/12',
+      branch: 'promote/shop/staging',
+    },
+    approvals: [],
+    createdAt: '2026-11-26T23:50:00.000Z',
+    updatedAt: '2026-11-26T23:55:00.000Z',
+    history: [],
+    error: null,
+    ...overrides,
+  };
+}
+
+describe('promotionTargets', () => {
+  it('offers staging (from dev) and prod (from staging), never local, dev or the preview rung', () => {
+    const result = promotionTargets({
+      ladder: ladderOf({}),
+      rungs: RUNG_RULES,
+      promotions: [],
+      permitted: null,
+    });
+    expect(result).toEqual({
+      inFlight: [],
+      targets: [
+        {
+          targetEnvironment: 'staging',
+          sourceEnvironment: 'dev',
+          digest: V3,
+          allowed: true,
+          rule: null,
+          reason: null,
+        },
+        {
+          targetEnvironment: 'prod',
+          sourceEnvironment: 'staging',
+          digest: V2,
+          allowed: true,
+          rule: null,
+          reason: null,
+        },
+      ],
+    });
+  });
+
+  it('refuses a target the permission policy refuses, before any rule', () => {
+    const result = promotionTargets({
+      ladder: ladderOf({ staging: rung('staging', [V1]) }),
+      rungs: RUNG_RULES,
+      promotions: [],
+      permitted: new Set(['staging']),
+    });
+    expect(result.targets.find(t => t.targetEnvironment === 'prod')).toEqual({
+      targetEnvironment: 'prod',
+      sourceEnvironment: 'staging',
+      digest: V1,
+      allowed: false,
+      rule: 'permission',
+      reason:
+        "The permission policy does not let you promote into prod; ask the service's owners or your platform team.",
+    });
+  });
+
+  it('refuses a rung that already runs the digest below, in the rule’s words', () => {
+    const result = promotionTargets({
+      ladder: ladderOf({ staging: rung('staging', [V1]) }),
+      rungs: RUNG_RULES,
+      promotions: [],
+      permitted: new Set(['staging', 'prod']),
+    });
+    expect(result.targets.find(t => t.targetEnvironment === 'prod')).toEqual(
+      expect.objectContaining({
+        allowed: false,
+        rule: 'target-does-not-run-digest',
+        reason: 'prod already runs sha256:a1a1a1a1a1a1….',
+      }),
+    );
+  });
+
+  it('names an in-flight promotion by its pull request, not its ledger id, and lists it', () => {
+    const inFlight = promotion({});
+    const done = promotion({
+      id: '7d0b4f8e-0000-4000-8000-000000000002',
+      targetEnvironment: 'prod',
+      state: 'verified',
+    });
+    const result = promotionTargets({
+      ladder: ladderOf({}),
+      rungs: RUNG_RULES,
+      promotions: [inFlight, done],
+      permitted: null,
+    });
+    const staging = result.targets.find(t => t.targetEnvironment === 'staging');
+    expect(staging).toEqual(
+      expect.objectContaining({
+        allowed: false,
+        rule: 'no-promotion-in-flight',
+        reason:
+          'A promotion to staging is already in flight (PR #12 · pr-open); wait until it is verified or has failed.',
+      }),
+    );
+    expect(staging?.reason).not.toContain(inFlight.id);
+    expect(result.inFlight).toEqual([
+      {
+        sourceEnvironment: 'dev',
+        targetEnvironment: 'staging',
+        digest: V3,
+        state: 'pr-open',
+        pullRequest: inFlight.pullRequest,
+        requestedBy: 'user:default/jane',
+        createdAt: '2026-11-26T23:50:00.000Z',
+      },
+    ]);
+    expect(
+      result.targets.find(t => t.targetEnvironment === 'prod')?.allowed,
+    ).toBe(true);
+  });
+
+  it('says why a source with nothing healthy to promote cannot be promoted from', () => {
+    const result = promotionTargets({
+      ladder: ladderOf({
+        dev: rung('dev', [V3], { replicas: { ready: 1, desired: 3 } }),
+      }),
+      rungs: RUNG_RULES,
+      promotions: [],
+      permitted: null,
+    });
+    expect(result.targets.find(t => t.targetEnvironment === 'staging')).toEqual(
+      expect.objectContaining({
+        allowed: false,
+        rule: 'source-runs-digest-healthy',
+        reason:
+          'dev is not a healthy source for sha256:c3c3c3c3c3c3…: only 1 of 3 replicas are ready.',
+      }),
+    );
+  });
+});

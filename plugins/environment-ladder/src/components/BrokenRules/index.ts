@@ -1,0 +1,2 @@
+export { BrokenRulesList, BrokenRulesSummary } from './BrokenRules';
+export { ruleTitle, shortenDigests } from './shortenDigests';

@@ -1,0 +1,1 @@
+export { LadderRow } from './LadderRow';

@@ -1,0 +1,1 @@
+export { RungDetails } from './RungDetails';
