@@ -5,3 +5,4 @@ export * from './previews';
 export * from './kubernetes';
 export * from './permissions';
 export * from './signals';
+export * from './signatures';

@@ -5,6 +5,7 @@
  */
 
 import type { PreviewEnvironment } from './previews';
+import type { RungSignatures } from './signatures/types';
 
 /** A digest in canonical form: `sha256:` followed by 64 lowercase hex characters. */
 export type Digest = string;
@@ -162,7 +163,8 @@ export interface LadderViolation {
     | 'scale-mismatch'
     | 'endpoint-mismatch'
     | 'preview-outlived-pr'
-    | 'preview-uses-production-values';
+    | 'preview-uses-production-values'
+    | 'digest-not-signed';
   severity: 'error' | 'warning';
   /** The rung the violation is about. */
   rung: string;
@@ -223,6 +225,12 @@ export interface LadderRung {
   error: { cluster: string; message: string } | null;
   /** For preview rungs: every preview environment found, newest first. */
   previews?: PreviewEnvironment[];
+  /**
+   * The signature verdict of every digest the rung shows (its own and its previews'),
+   * and whether the rung requires signatures; absent when signature checks are not
+   * configured.
+   */
+  signatures?: RungSignatures;
 }
 
 /** The whole ladder of one entity, lowest rung first. */
