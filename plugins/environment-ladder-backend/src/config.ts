@@ -7,6 +7,10 @@ import {
   validatePreviewNameTemplate,
   type DeclaredRungValues,
 } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  readSignaturesConfig,
+  type SignaturesConfig,
+} from './config/readSignaturesConfig';
 
 /** How a promotion into a rung is gated. */
 export interface RungGate {
@@ -70,6 +74,8 @@ export interface LadderConfig {
    * before the reconciler takes it over (it was interrupted, or GitHub failed).
    */
   promotionResumeAfterMs: number;
+  /** Signature checks (`signatures`); absent when not configured. */
+  signatures?: SignaturesConfig;
 }
 
 const RUNG_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -197,6 +203,7 @@ export function readLadderConfig(
     clusterTimeoutMs,
     cacheFreshnessMs,
     promotionResumeAfterMs,
+    signatures: readSignaturesConfig(ladder, root, rungs.map(r => r.name)),
   };
 }
 

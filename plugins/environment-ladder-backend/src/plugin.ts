@@ -18,6 +18,7 @@ import { createClusterReader } from './services/ClusterReader/createClusterReade
 import { createCachedLadderService } from './services/LadderService/createCachedLadderService';
 import { createLadderService } from './services/LadderService/createLadderService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
+import { withSignatureChecks } from './services/SignatureVerifier/withSignatureChecks';
 
 /** The Environment Ladder backend plugin. */
 export const environmentLadderPlugin = createBackendPlugin({
@@ -56,7 +57,7 @@ export const environmentLadderPlugin = createBackendPlugin({
           knownClusters: readKnownClusters(config),
         });
         const integrations = ScmIntegrations.fromConfig(config);
-        const ladderService = createCachedLadderService({
+        const cachedLadderService = createCachedLadderService({
           ladderService: createLadderService({
             config: ladderConfig,
             clusterReader: createClusterReader({ discovery, auth }),
@@ -68,6 +69,12 @@ export const environmentLadderPlugin = createBackendPlugin({
           }),
           cache,
           freshnessMs: ladderConfig.cacheFreshnessMs,
+        });
+        const ladderService = withSignatureChecks({
+          ladderService: cachedLadderService,
+          signatures: ladderConfig.signatures,
+          cache,
+          logger,
         });
         permissionsRegistry.addResourceType({
           resourceRef: promotionPermissionResourceRef,

@@ -265,14 +265,12 @@ export function checkPromotionRules(input: {
         ? `the signature of ${short} has not been checked (no rung shows it)`
         : signature.status === 'unavailable'
         ? `the signature of ${short} could not be checked (${
-            signature.details[signature.details.length - 1] ??
-            signature.summary
+            signature.reason ?? signature.summary
           }); try again shortly`
         : signature.status === 'unsigned'
         ? `${short} is unsigned`
         : `the signature of ${short} does not verify (${
-            signature.details[signature.details.length - 1] ??
-            signature.summary
+            signature.reason ?? signature.summary
           })`;
       if (requirement === 'required') {
         fail(

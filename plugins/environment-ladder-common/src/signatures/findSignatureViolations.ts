@@ -22,7 +22,7 @@ export function findSignatureViolations(
   const violations: LadderViolation[] = [];
   for (const verdict of signatures.digests) {
     const where = describeWhere(rung, verdict);
-    const reason = verdict.details[verdict.details.length - 1] ?? '';
+    const reason = verdict.reason ?? '';
     if (verdict.status === 'unsigned' || verdict.status === 'invalid') {
       const what =
         verdict.status === 'unsigned'
@@ -48,7 +48,7 @@ export function findSignatureViolations(
         message: `${label} requires signed digests, but the signature of ${shortDigest(
           verdict.digest,
         )}${where} could not be checked (${withoutStop(
-          verdict.summary,
+          verdict.reason ?? verdict.summary,
         )}); it is checked again shortly.`,
       });
     }

@@ -32,6 +32,8 @@ export interface DigestSignature {
   format: 'cosign-signature' | 'sigstore-bundle' | null;
   /** What the badge says, e.g. `signed by ci-2026` or `could not check: registry unavailable`. */
   summary: string;
+  /** Why it is not `signed`, as a phrase for sentences (e.g. `ghcr.io answered 429 Too Many Requests`). */
+  reason?: string;
   /** What was checked and why it concluded so, one sentence each (shown on hover). */
   details: string[];
   /** When the registry was asked (ISO 8601). */

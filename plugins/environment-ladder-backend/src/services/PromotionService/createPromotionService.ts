@@ -9,6 +9,7 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   checkPromotionRules,
+  findDigestSignature,
   isPromotionInFlight,
   nextPromotionState,
   pullRequestText,
@@ -139,6 +140,7 @@ export function createPromotionService(options: {
       verdicts: promotion.verdicts,
       reason: promotion.reason,
       requestedBy: promotion.requestedBy,
+      signature: findDigestSignature(ladder, promotion.digest),
     });
     const result = await repository.openPromotionPullRequest({
       repoUrl: gitOps.repository,
