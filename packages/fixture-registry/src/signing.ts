@@ -1,20 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { bundleToJSON } from '@sigstore/bundle';
-import {
-  initializeCA,
-  initializeCTLog,
-  initializeTLog,
-  rekorHandler,
-  type HandlerFn,
-} from '@sigstore/mock';
-import {
-  DSSEBundleBuilder,
-  RekorWitness,
-  type Signature,
-  type Signer,
-} from '@sigstore/sign';
+import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
+import { dsse, json } from '@sigstore/core';
+import { initializeCA, initializeCTLog, initializeTLog } from '@sigstore/mock';
 import { MEDIA_TYPES, type Descriptor, RegistryContent } from './RegistryContent';
 
 /** The annotation cosign puts the base64 signature of a simple-signing payload in. */
@@ -84,7 +71,7 @@ export function signWithKey(
     MEDIA_TYPES.config,
   );
   return content.addManifest(
-    options.repository,
+    registryPath(options.repository),
     {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.manifest,
@@ -127,12 +114,21 @@ export interface MockSigstore {
   close(): Promise<void>;
 }
 
-/** Starts the mocked Sigstore services (a local Rekor endpoint for the signing client). */
-export async function createMockSigstore(options: {
-  caKey?: KeyObject;
-  tlogKey?: KeyObject;
-  ctlogKey?: KeyObject;
-} = {}): Promise<MockSigstore> {
+const REKOR_URL = 'https://rekor.fixture.invalid';
+const IN_TOTO = 'application/vnd.in-toto+json';
+
+/**
+ * Creates the mocked Sigstore services, in process: `@sigstore/mock`'s CA (with its CT
+ * log) issues certificates and its transparency log logs entries and proves inclusion;
+ * `@sigstore/bundle` packs the result.
+ */
+export async function createMockSigstore(
+  options: {
+    caKey?: KeyObject;
+    tlogKey?: KeyObject;
+    ctlogKey?: KeyObject;
+  } = {},
+): Promise<MockSigstore> {
   const caKeys = keyPair(options.caKey);
   const ctKeys = keyPair(options.ctlogKey);
   const tlogKeys = keyPair(options.tlogKey);
@@ -141,53 +137,64 @@ export async function createMockSigstore(options: {
   // one certificate while every certificate still chains to the one root.
   const caClock = new Date();
   const ca = await initializeCA(caKeys, ctlog, caClock);
+  const tlog = await initializeTLog(REKOR_URL, tlogKeys);
 
-  let handle: HandlerFn | undefined;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', async () => {
-      if (!handle || req.method !== 'POST') {
-        res.writeHead(404).end();
-        return;
-      }
-      const result = await handle(Buffer.concat(chunks).toString('utf8'));
-      res
-        .writeHead(result.statusCode, {
-          'content-type': result.contentType ?? 'application/json',
-        })
-        .end(result.response);
-    });
-  });
-  await new Promise<void>(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const rekorURL = `http://127.0.0.1:${
-    (server.address() as AddressInfo).port
-  }`;
-  const tlog = await initializeTLog(rekorURL, tlogKeys);
-  handle = rekorHandler(tlog).fn;
-  const witness = new RekorWitness({
-    rekorBaseURL: rekorURL,
-    entryType: 'intoto',
-    retry: false,
-  } as ConstructorParameters<typeof RekorWitness>[0]);
-
-  async function bundle(signer: Signer, repository: string, digest: string) {
-    const statement = Buffer.from(
+  /** Signs the in-toto statement naming the digest, logs it, and packs the bundle. */
+  async function bundle(
+    repository: string,
+    digest: string,
+    signer: {
+      privateKey: KeyObject;
+      /** PEM of the certificate or public key, as Rekor records it. */
+      pem: string;
+      certificate?: Buffer;
+      hint?: string;
+    },
+  ) {
+    const payload = Buffer.from(
       JSON.stringify({
         _type: 'https://in-toto.io/Statement/v1',
-        subject: [
-          { name: repository, digest: { sha256: digest.slice(7) } },
-        ],
+        subject: [{ name: repository, digest: { sha256: digest.slice(7) } }],
         predicateType: COSIGN_SIGN_PREDICATE,
         predicate: {},
       }),
     );
-    const built = await new DSSEBundleBuilder({
-      signer,
-      witnesses: [witness],
-    }).create({ data: statement, type: 'application/vnd.in-toto+json' });
+    const signature = crypto.sign(
+      'sha256',
+      dsse.preAuthEncoding(IN_TOTO, payload),
+      signer.privateKey,
+    );
+    const built = toDSSEBundle({
+      artifact: payload,
+      artifactType: IN_TOTO,
+      signature,
+      certificate: signer.certificate,
+      keyHint: signer.hint,
+    });
+    const logged = await tlog.log(
+      intotoEntry(payload, signature, signer.pem),
+    );
+    const [entry] = Object.values(logged) as any[];
+    built.verificationMaterial.tlogEntries.push({
+      logIndex: String(entry.logIndex),
+      logId: { keyId: Buffer.from(entry.logID, 'hex') },
+      integratedTime: String(entry.integratedTime),
+      kindVersion: { kind: 'intoto', version: '0.0.2' },
+      inclusionPromise: {
+        signedEntryTimestamp: Buffer.from(
+          entry.verification.signedEntryTimestamp,
+          'base64',
+        ),
+      },
+      inclusionProof: {
+        logIndex: String(entry.verification.inclusionProof.logIndex),
+        treeSize: String(entry.verification.inclusionProof.treeSize),
+        rootHash: Buffer.from(entry.verification.inclusionProof.rootHash, 'hex'),
+        hashes: [],
+        checkpoint: { envelope: entry.verification.inclusionProof.checkpoint },
+      },
+      canonicalizedBody: Buffer.from(entry.body, 'base64'),
+    });
     return bundleToJSON(built) as unknown as Record<string, unknown>;
   }
 
@@ -210,7 +217,7 @@ export async function createMockSigstore(options: {
   return {
     trustedRoot: {
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [logKey(tlogKeys.publicKey, rekorURL)],
+      tlogs: [logKey(tlogKeys.publicKey, REKOR_URL)],
       certificateAuthorities: [
         {
           subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
@@ -231,51 +238,74 @@ export async function createMockSigstore(options: {
       timestampAuthorities: [],
     },
     async signKeyless({ repository, digest, issuer, subject, certificateTime }) {
-      const signer: Signer = {
-        async sign(data: Buffer): Promise<Signature> {
-          const ephemeral = crypto.generateKeyPairSync('ec', {
-            namedCurve: 'P-256',
-          });
-          caClock.setTime((certificateTime ?? new Date()).getTime());
-          const certificate = await ca.issueCertificate({
+      const ephemeral = crypto.generateKeyPairSync('ec', {
+        namedCurve: 'P-256',
+      });
+      caClock.setTime((certificateTime ?? new Date()).getTime());
+      const certificate = Buffer.from(
+        (
+          await ca.issueCertificate({
             publicKey: der(ephemeral.publicKey) as any,
             subjectAltName: subject,
             extensions: [
               { oid: OID_FULCIO_ISSUER_V1, value: issuer, legacy: true },
               { oid: OID_FULCIO_ISSUER_V2, value: issuer },
             ],
-          });
-          return {
-            signature: crypto.sign('sha256', data, ephemeral.privateKey),
-            key: {
-              $case: 'x509Certificate',
-              certificate: toPem(Buffer.from(certificate.buffer)),
-            },
-          };
-        },
-      };
-      return bundle(signer, repository, digest);
+          })
+        ).buffer,
+      );
+      return bundle(repository, digest, {
+        privateKey: ephemeral.privateKey,
+        pem: toPem(certificate),
+        certificate,
+      });
     },
     async signWithKey({ repository, digest, privateKey, hint }) {
-      const signer: Signer = {
-        async sign(data: Buffer): Promise<Signature> {
-          return {
-            signature: crypto.sign('sha256', data, privateKey),
-            key: {
-              $case: 'publicKey',
-              publicKey: crypto
-                .createPublicKey(privateKey)
-                .export({ format: 'pem', type: 'spki' })
-                .toString(),
-              hint,
-            },
-          };
-        },
-      };
-      return bundle(signer, repository, digest);
+      return bundle(repository, digest, {
+        privateKey,
+        pem: crypto
+          .createPublicKey(privateKey)
+          .export({ format: 'pem', type: 'spki' })
+          .toString(),
+        hint,
+      });
     },
-    close: () =>
-      new Promise<void>(resolve => server.close(() => resolve())),
+    close: async () => undefined,
+  };
+}
+
+/** Rekor's `intoto` v0.0.2 entry for a DSSE envelope, as a Sigstore client proposes it. */
+function intotoEntry(payload: Buffer, signature: Buffer, pem: string) {
+  const b64 = (value: string | Buffer) =>
+    Buffer.from(value).toString('base64');
+  const envelopeHash = crypto
+    .createHash('sha256')
+    .update(
+      json.canonicalize({
+        payloadType: IN_TOTO,
+        payload: payload.toString('base64'),
+        signatures: [{ sig: signature.toString('base64'), publicKey: pem }],
+      }),
+    )
+    .digest('hex');
+  return {
+    apiVersion: '0.0.2',
+    kind: 'intoto',
+    spec: {
+      content: {
+        envelope: {
+          payloadType: IN_TOTO,
+          // Rekor expects the payload and signature base64-encoded twice.
+          payload: b64(payload.toString('base64')),
+          signatures: [{ sig: b64(signature.toString('base64')), publicKey: b64(pem) }],
+        },
+        hash: { algorithm: 'sha256', value: envelopeHash },
+        payloadHash: {
+          algorithm: 'sha256',
+          value: crypto.createHash('sha256').update(payload).digest('hex'),
+        },
+      },
+    },
   };
 }
 
@@ -297,7 +327,7 @@ export function attachBundle(
     : Buffer.from(JSON.stringify(options.bundle));
   const layer = content.addBlob(bytes, MEDIA_TYPES.sigstoreBundle);
   const config = content.addBlob(Buffer.from('{}'), MEDIA_TYPES.empty);
-  return content.addManifest(options.repository, {
+  return content.addManifest(registryPath(options.repository), {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.manifest,
     artifactType: MEDIA_TYPES.sigstoreBundle,
@@ -313,6 +343,12 @@ export function attachBundle(
       'dev.sigstore.bundle.predicateType': COSIGN_SIGN_PREDICATE,
     },
   });
+}
+
+/** The repository's path in its registry: `ghcr.io/acme/shop` → `acme/shop`. */
+export function registryPath(repository: string): string {
+  const [first, ...rest] = repository.split('/');
+  return rest.length && /[.:]/.test(first) ? rest.join('/') : repository;
 }
 
 function keyPair(privateKey?: KeyObject) {
