@@ -23,7 +23,9 @@ read-only OCI distribution API on 127.0.0.1, as <dir>/registry.yaml says.
 missing), keyless bundles from a mocked Fulcio and Rekor, and writes content.json
 and trusted-root.json. Demo and test infrastructure: not for production.
 
-  --dir <dir>     registry folder (default ${path.relative(process.cwd(), DEFAULT_DIR) || DEFAULT_DIR})
+  --dir <dir>     registry folder (default ${
+    path.relative(process.cwd(), DEFAULT_DIR) || DEFAULT_DIR
+  })
   --port <n>      port (default: registry.yaml's, else 7120)
   --help          show this text
 `;
@@ -96,12 +98,14 @@ export async function main(argv: string[]) {
       path.join(args.dir, 'trusted-root.json'),
       `${JSON.stringify(trustedRoot, null, 2)}\n`,
     );
-    process.stdout.write(`fixture-registry: wrote ${args.dir}/content.json and trusted-root.json\n`);
+    process.stdout.write(
+      `fixture-registry: wrote ${args.dir}/content.json and trusted-root.json\n`,
+    );
     return;
   }
   const settingsFile = path.join(args.dir, 'registry.yaml');
   const settings = fs.existsSync(settingsFile)
-    ? (YAML.parse(fs.readFileSync(settingsFile, 'utf8')) ?? {})
+    ? YAML.parse(fs.readFileSync(settingsFile, 'utf8')) ?? {}
     : {};
   const switches = { fault: 'none' as const, rateLimited: [] as string[] };
   applySwitches(switches, {
@@ -119,7 +123,9 @@ export async function main(argv: string[]) {
     switches,
   });
   process.stdout.write(
-    `fixture-registry: demo and test infrastructure, serving ${args.dir}/content.json on ${running.url}${
+    `fixture-registry: demo and test infrastructure, serving ${
+      args.dir
+    }/content.json on ${running.url}${
       switches.rateLimited.length
         ? ` (rate-limited: ${switches.rateLimited.join(', ')})`
         : ''

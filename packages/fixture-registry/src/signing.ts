@@ -2,7 +2,11 @@ import crypto, { type KeyObject } from 'node:crypto';
 import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
 import { dsse, json } from '@sigstore/core';
 import { initializeCA, initializeCTLog, initializeTLog } from '@sigstore/mock';
-import { MEDIA_TYPES, type Descriptor, RegistryContent } from './RegistryContent';
+import {
+  MEDIA_TYPES,
+  type Descriptor,
+  RegistryContent,
+} from './RegistryContent';
 
 /** The annotation cosign puts the base64 signature of a simple-signing payload in. */
 export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
@@ -171,9 +175,7 @@ export async function createMockSigstore(
       certificate: signer.certificate,
       keyHint: signer.hint,
     });
-    const logged = await tlog.log(
-      intotoEntry(payload, signature, signer.pem),
-    );
+    const logged = await tlog.log(intotoEntry(payload, signature, signer.pem));
     const [entry] = Object.values(logged) as any[];
     built.verificationMaterial.tlogEntries.push({
       logIndex: String(entry.logIndex),
@@ -189,7 +191,10 @@ export async function createMockSigstore(
       inclusionProof: {
         logIndex: String(entry.verification.inclusionProof.logIndex),
         treeSize: String(entry.verification.inclusionProof.treeSize),
-        rootHash: Buffer.from(entry.verification.inclusionProof.rootHash, 'hex'),
+        rootHash: Buffer.from(
+          entry.verification.inclusionProof.rootHash,
+          'hex',
+        ),
         hashes: [],
         checkpoint: { envelope: entry.verification.inclusionProof.checkpoint },
       },
@@ -237,7 +242,13 @@ export async function createMockSigstore(
       ctlogs: [logKey(ctKeys.publicKey, 'https://ctfe.fixture.invalid')],
       timestampAuthorities: [],
     },
-    async signKeyless({ repository, digest, issuer, subject, certificateTime }) {
+    async signKeyless({
+      repository,
+      digest,
+      issuer,
+      subject,
+      certificateTime,
+    }) {
       const ephemeral = crypto.generateKeyPairSync('ec', {
         namedCurve: 'P-256',
       });
@@ -276,8 +287,7 @@ export async function createMockSigstore(
 
 /** Rekor's `intoto` v0.0.2 entry for a DSSE envelope, as a Sigstore client proposes it. */
 function intotoEntry(payload: Buffer, signature: Buffer, pem: string) {
-  const b64 = (value: string | Buffer) =>
-    Buffer.from(value).toString('base64');
+  const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64');
   const envelopeHash = crypto
     .createHash('sha256')
     .update(
@@ -297,7 +307,9 @@ function intotoEntry(payload: Buffer, signature: Buffer, pem: string) {
           payloadType: IN_TOTO,
           // Rekor expects the payload and signature base64-encoded twice.
           payload: b64(payload.toString('base64')),
-          signatures: [{ sig: b64(signature.toString('base64')), publicKey: b64(pem) }],
+          signatures: [
+            { sig: b64(signature.toString('base64')), publicKey: b64(pem) },
+          ],
         },
         hash: { algorithm: 'sha256', value: envelopeHash },
         payloadHash: {

@@ -68,7 +68,9 @@ export async function startFixtureRegistry(options: {
       if (req.headers.authorization !== expected) {
         res.setHeader('WWW-Authenticate', 'Basic realm="fixture-registry"');
         send(res, 401, {
-          errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }],
+          errors: [
+            { code: 'UNAUTHORIZED', message: 'authentication required' },
+          ],
         });
         return;
       }
@@ -102,14 +104,18 @@ export async function startFixtureRegistry(options: {
       return;
     }
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      send(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: 'unknown' }] });
+      send(res, 404, {
+        errors: [{ code: 'NAME_UNKNOWN', message: 'unknown' }],
+      });
       return;
     }
     const [, , kind, reference] = match;
     const content = options.content;
     if (!content.hasRepository(repository)) {
       send(res, 404, {
-        errors: [{ code: 'NAME_UNKNOWN', message: `no repository ${repository}` }],
+        errors: [
+          { code: 'NAME_UNKNOWN', message: `no repository ${repository}` },
+        ],
       });
       return;
     }

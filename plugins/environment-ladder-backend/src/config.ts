@@ -203,7 +203,11 @@ export function readLadderConfig(
     clusterTimeoutMs,
     cacheFreshnessMs,
     promotionResumeAfterMs,
-    signatures: readSignaturesConfig(ladder, root, rungs.map(r => r.name)),
+    signatures: readSignaturesConfig(
+      ladder,
+      root,
+      rungs.map(r => r.name),
+    ),
   };
 }
 

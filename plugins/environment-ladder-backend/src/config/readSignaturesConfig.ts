@@ -205,7 +205,9 @@ function readNonEmpty(config: Config, key: string, at: string): string {
   try {
     value = config.getOptionalString(key);
   } catch {
-    throw new InputError(`Invalid config value at '${at}.${key}': must be a string`);
+    throw new InputError(
+      `Invalid config value at '${at}.${key}': must be a string`,
+    );
   }
   if (!value || !value.trim()) {
     throw new InputError(`Missing required config value at '${at}.${key}'`);
@@ -217,7 +219,8 @@ function readUrl(config: Config, key: string, at: string): string {
   const value = readNonEmpty(config, key, at);
   try {
     const url = new URL(value);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new Error();
   } catch {
     throw new InputError(
       `Invalid config value at '${at}.${key}': '${value}' is not an http(s) URL`,
@@ -283,7 +286,10 @@ function readCredentials(
       `Invalid config value at '${at}.dockerConfig': the credentials for ${host} are not 'user:password' in base64`,
     );
   }
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return {
+    username: decoded.slice(0, colon),
+    password: decoded.slice(colon + 1),
+  };
 }
 
 function readDuration(

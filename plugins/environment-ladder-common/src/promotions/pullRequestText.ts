@@ -118,7 +118,9 @@ export function pullRequestText(input: PullRequestTextInput): {
     )} |`,
     `| To | ${escapeMarkdown(input.targetEnvironment)} |`,
     `| Requested by | ${escapeMarkdown(input.requestedBy)} |`,
-    ...(input.signature ? [`| Signed by | ${describeSignature(input.signature)} |`] : []),
+    ...(input.signature
+      ? [`| Signed by | ${describeSignature(input.signature)} |`]
+      : []),
     '',
     '### Reason',
     '',
@@ -145,9 +147,9 @@ function describeSignature(signature: DigestSignature): string {
       signature.format === 'sigstore-bundle'
         ? 'Sigstore bundle'
         : 'cosign signature';
-    return `${escapeMarkdown(describeSigner(signature.signer))} (${how}, checked ${escapeMarkdown(
-      signature.checkedAt,
-    )})`;
+    return `${escapeMarkdown(
+      describeSigner(signature.signer),
+    )} (${how}, checked ${escapeMarkdown(signature.checkedAt)})`;
   }
   return `nobody: ${escapeMarkdown(signature.summary)}`;
 }

@@ -244,7 +244,9 @@ export function createRegistryClient(options: {
         return JSON.parse(fallback.bytes.toString('utf8'));
       } catch {
         throw new RegistryUnavailableError(
-          `${registryOf(repository).registry.host} answered the referrers of ${digest} with something that is not JSON`,
+          `${
+            registryOf(repository).registry.host
+          } answered the referrers of ${digest} with something that is not JSON`,
         );
       }
     },
@@ -252,7 +254,9 @@ export function createRegistryClient(options: {
 }
 
 function sha256(bytes: Buffer) {
-  return { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
+  return {
+    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+  };
 }
 
 function describeStatus(host: string, res: Response): string {

@@ -78,10 +78,22 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
       privateKey: trusted.privateKey,
       payload: Buffer.from('<html>not a payload</html>'),
     });
-    const keyless = (digest: string, subject = WORKFLOW, certificateTime?: Date) =>
+    const keyless = (
+      digest: string,
+      subject = WORKFLOW,
+      certificateTime?: Date,
+    ) =>
       sigstore
-        .signKeyless({ repository: REPOSITORY, digest, issuer: ISSUER, subject, certificateTime })
-        .then(bundle => attachBundle(content, { repository: PATH, digest, bundle }));
+        .signKeyless({
+          repository: REPOSITORY,
+          digest,
+          issuer: ISSUER,
+          subject,
+          certificateTime,
+        })
+        .then(bundle =>
+          attachBundle(content, { repository: PATH, digest, bundle }),
+        );
     await keyless(D.keyless);
     await keyless(
       D.wrongIdentity,
@@ -102,7 +114,10 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     attachBundle(content, {
       repository: PATH,
       digest: D.malformedBundle,
-      bundle: { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: 'nope' },
+      bundle: {
+        mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        verificationMaterial: 'nope',
+      },
     });
     // A real bundle for one digest, attached to another.
     attachBundle(content, {
@@ -119,7 +134,11 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     content.addManifest(
       PATH,
       Buffer.from(
-        JSON.stringify({ schemaVersion: 2, layers: [], padding: 'x'.repeat(5 * 1024 * 1024) }),
+        JSON.stringify({
+          schemaVersion: 2,
+          layers: [],
+          padding: 'x'.repeat(5 * 1024 * 1024),
+        }),
       ),
       { tag: `${D.oversized.replace(':', '-')}.sig` },
     );
@@ -129,9 +148,17 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         artifactType: 'application/spdx+json',
-        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf('{}'), size: 2 },
+        config: {
+          mediaType: 'application/vnd.oci.empty.v1+json',
+          digest: digestOf('{}'),
+          size: 2,
+        },
         layers: [],
-        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: D.thousands, size: 0 },
+        subject: {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: D.thousands,
+          size: 0,
+        },
         annotations: { n: String(i) },
       });
     }
@@ -144,14 +171,21 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     await sigstore?.close();
   });
 
-  function verifierFor(overrides: Record<string, unknown> = {}, registryOverrides: Record<string, unknown> = {}) {
+  function verifierFor(
+    overrides: Record<string, unknown> = {},
+    registryOverrides: Record<string, unknown> = {},
+  ) {
     const config = readSignaturesConfig(
       new ConfigReader({
         signatures: {
           keys: [{ name: 'ci-2026', publicKey: pem(trusted.publicKey) }],
-          identities: [{ name: 'shop-release', issuer: ISSUER, subject: WORKFLOW }],
+          identities: [
+            { name: 'shop-release', issuer: ISSUER, subject: WORKFLOW },
+          ],
           trustedRoot: JSON.stringify(sigstore.trustedRoot),
-          registries: [{ host: 'ghcr.io', url: registry.url, ...registryOverrides }],
+          registries: [
+            { host: 'ghcr.io', url: registry.url, ...registryOverrides },
+          ],
           timeout: '2s',
           ...overrides,
         },
@@ -161,10 +195,14 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     )!;
     return createSignatureVerifier({
       config,
-      registry: createRegistryClient({ registries: config.registries, timeoutMs: config.timeoutMs }),
+      registry: createRegistryClient({
+        registries: config.registries,
+        timeoutMs: config.timeoutMs,
+      }),
     });
   }
-  const verify = (digest: string) => verifierFor().verify({ digest, repository: REPOSITORY });
+  const verify = (digest: string) =>
+    verifierFor().verify({ digest, repository: REPOSITORY });
 
   it('verifies a cosign key-based signature (.sig tag) with a trusted key', async () => {
     const verdict = await verify(D.keySigned);
@@ -181,9 +219,15 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     const verdict = await verify(D.keyless);
     expect(verdict).toMatchObject({
       status: 'signed',
-      signer: { kind: 'keyless', name: 'shop-release', issuer: ISSUER, subject: WORKFLOW },
+      signer: {
+        kind: 'keyless',
+        name: 'shop-release',
+        issuer: ISSUER,
+        subject: WORKFLOW,
+      },
       format: 'sigstore-bundle',
-      summary: 'signed by workflow acme/shop/.github/workflows/release.yml@refs/heads/main via keyless',
+      summary:
+        'signed by workflow acme/shop/.github/workflows/release.yml@refs/heads/main via keyless',
     });
     expect(verdict.details.join(' ')).toContain('logged in Rekor');
   });
@@ -197,7 +241,10 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
   });
 
   it('says unsigned when there is neither a .sig tag nor a bundle', async () => {
-    expect(await verify(D.unsigned)).toMatchObject({ status: 'unsigned', summary: 'unsigned' });
+    expect(await verify(D.unsigned)).toMatchObject({
+      status: 'unsigned',
+      summary: 'unsigned',
+    });
   });
 
   it.each([
@@ -210,12 +257,15 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     ['wrongIdentity', /evil\/fork.*not a trusted identity/],
     ['bundleOfOther', /names another digest/],
     ['oversized', /5242924 bytes, more than the 4194304/],
-  ] as const)('%s: signature does not verify, with the reason', async (name, reason) => {
-    const verdict = await verify(D[name]);
-    expect(verdict.status).toBe('invalid');
-    expect(verdict.summary).toBe('signature does not verify');
-    expect(verdict.reason).toMatch(reason);
-  });
+  ] as const)(
+    '%s: signature does not verify, with the reason',
+    async (name, reason) => {
+      const verdict = await verify(D[name]);
+      expect(verdict.status).toBe('invalid');
+      expect(verdict.summary).toBe('signature does not verify');
+      expect(verdict.reason).toMatch(reason);
+    },
+  );
 
   it('finds the bundle among thousands of referrers in one referrers request', async () => {
     registry.resetRequests();
@@ -231,7 +281,8 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
       expect(verdict).toMatchObject({
         status: 'unavailable',
         summary: 'could not check: registry unavailable',
-        reason: 'ghcr.io answered 429 Too Many Requests (rate limited, retry after 60 s)',
+        reason:
+          'ghcr.io answered 429 Too Many Requests (rate limited, retry after 60 s)',
       });
     } finally {
       registry.switches.rateLimited = [];
@@ -242,16 +293,20 @@ describe('createSignatureVerifier (real signatures, fixture registry over HTTP)'
     ['500', /ghcr.io answered 500/],
     ['timeout', /did not answer within 2000 ms/],
     ['malformed', /not JSON|could not be read|does not verify|no layers/],
-  ] as const)('registry fault %s gives a clear verdict', async (fault, reason) => {
-    registry.switches.fault = fault;
-    try {
-      const verdict = await verify(D.keySigned);
-      expect(['unavailable', 'invalid']).toContain(verdict.status);
-      expect(verdict.reason).toMatch(reason);
-    } finally {
-      registry.switches.fault = 'none';
-    }
-  }, 20_000);
+  ] as const)(
+    'registry fault %s gives a clear verdict',
+    async (fault, reason) => {
+      registry.switches.fault = fault;
+      try {
+        const verdict = await verify(D.keySigned);
+        expect(['unavailable', 'invalid']).toContain(verdict.status);
+        expect(verdict.reason).toMatch(reason);
+      } finally {
+        registry.switches.fault = 'none';
+      }
+    },
+    20_000,
+  );
 
   it('an unreachable registry is "could not check"', async () => {
     const verdict = await verifierFor({
@@ -269,7 +324,11 @@ describe('registry credentials', () => {
 
   beforeAll(async () => {
     const content = new RegistryContent();
-    signWithKey(content, { repository: REPOSITORY, digest, privateKey: trusted.privateKey });
+    signWithKey(content, {
+      repository: REPOSITORY,
+      digest,
+      privateKey: trusted.privateKey,
+    });
     registry = await startFixtureRegistry({
       content,
       auth: { username: 'robot', password: 's3cret-pa55' },
@@ -282,7 +341,9 @@ describe('registry credentials', () => {
       new ConfigReader({
         signatures: {
           keys: [{ name: 'ci-2026', publicKey: pem(trusted.publicKey) }],
-          registries: [{ host: 'ghcr.io', url: registry.url, ...registryConfig }],
+          registries: [
+            { host: 'ghcr.io', url: registry.url, ...registryConfig },
+          ],
         },
       }),
       'environmentLadder',
@@ -290,23 +351,37 @@ describe('registry credentials', () => {
     )!;
     return createSignatureVerifier({
       config,
-      registry: createRegistryClient({ registries: config.registries, timeoutMs: 2000 }),
+      registry: createRegistryClient({
+        registries: config.registries,
+        timeoutMs: 2000,
+      }),
     }).verify({ digest, repository: REPOSITORY });
   }
 
   it('signs in with a username and password from config', async () => {
-    expect(await verdictWith({ username: 'robot', password: 's3cret-pa55' })).toMatchObject({ status: 'signed' });
+    expect(
+      await verdictWith({ username: 'robot', password: 's3cret-pa55' }),
+    ).toMatchObject({ status: 'signed' });
   });
 
   it('signs in with a Docker config JSON', async () => {
     const dockerConfig = JSON.stringify({
-      auths: { 'ghcr.io': { auth: Buffer.from('robot:s3cret-pa55').toString('base64') } },
+      auths: {
+        'ghcr.io': {
+          auth: Buffer.from('robot:s3cret-pa55').toString('base64'),
+        },
+      },
     });
-    expect(await verdictWith({ dockerConfig })).toMatchObject({ status: 'signed' });
+    expect(await verdictWith({ dockerConfig })).toMatchObject({
+      status: 'signed',
+    });
   });
 
   it('without credentials says so, and never repeats a secret', async () => {
-    const verdict = await verdictWith({ username: 'robot', password: 'wrong-pa55' });
+    const verdict = await verdictWith({
+      username: 'robot',
+      password: 'wrong-pa55',
+    });
     expect(verdict.status).toBe('unavailable');
     expect(verdict.reason).toMatch(/refused the request \(401\)/);
     expect(JSON.stringify(verdict)).not.toMatch(/pa55/);

@@ -67,7 +67,10 @@ export function createSignatureVerifier(options: {
       sigManifest = await registry.getManifest(target.repository, sigTag);
     } catch (error) {
       if (!(error instanceof TooLargeError)) throw error;
-      outcomes.push({ verified: false, reason: `the ${sigTag} manifest ${error.message}` });
+      outcomes.push({
+        verified: false,
+        reason: `the ${sigTag} manifest ${error.message}`,
+      });
     }
     if (sigManifest) {
       found.push(`cosign signature tag ${sigTag}`);
@@ -98,7 +101,10 @@ export function createSignatureVerifier(options: {
       index = await registry.getReferrers(target.repository, target.digest);
     } catch (error) {
       if (!(error instanceof TooLargeError)) throw error;
-      outcomes.push({ verified: false, reason: `the referrers list ${error.message}` });
+      outcomes.push({
+        verified: false,
+        reason: `the referrers list ${error.message}`,
+      });
       return { outcomes, found };
     }
     const manifests = (index as { manifests?: unknown })?.manifests;
@@ -111,8 +117,12 @@ export function createSignatureVerifier(options: {
     );
     if (bundles.length) {
       found.push(
-        `${bundles.length} Sigstore bundle${bundles.length === 1 ? '' : 's'} among ${listed.length} referrer${listed.length === 1 ? '' : 's'}${
-          bundles.length > MAX_BUNDLES ? ` (the first ${MAX_BUNDLES} examined)` : ''
+        `${bundles.length} Sigstore bundle${
+          bundles.length === 1 ? '' : 's'
+        } among ${listed.length} referrer${listed.length === 1 ? '' : 's'}${
+          bundles.length > MAX_BUNDLES
+            ? ` (the first ${MAX_BUNDLES} examined)`
+            : ''
         }`,
       );
     }
@@ -124,10 +134,16 @@ export function createSignatureVerifier(options: {
     return { outcomes, found };
   }
 
-  async function blob(repository: string, digest: string): Promise<Buffer | string> {
+  async function blob(
+    repository: string,
+    digest: string,
+  ): Promise<Buffer | string> {
     try {
       const bytes = await registry.getBlob(repository, digest);
-      return bytes ?? `the registry does not have the signed payload ${digest.slice(0, 19)}…`;
+      return (
+        bytes ??
+        `the registry does not have the signed payload ${digest.slice(0, 19)}…`
+      );
     } catch (error) {
       if (error instanceof RegistryUnavailableError) throw error;
       return (error as Error).message;
@@ -143,7 +159,10 @@ export function createSignatureVerifier(options: {
       manifest = await registry.getManifest(target.repository, manifestDigest);
     } catch (error) {
       if (error instanceof TooLargeError) {
-        return { verified: false, reason: `the bundle manifest ${error.message}` };
+        return {
+          verified: false,
+          reason: `the bundle manifest ${error.message}`,
+        };
       }
       throw error;
     }
@@ -151,8 +170,14 @@ export function createSignatureVerifier(options: {
       return { verified: false, reason: 'a listed bundle manifest is missing' };
     }
     const layer = (parseJson(manifest.bytes) as any)?.layers?.[0];
-    if (typeof layer?.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) {
-      return { verified: false, reason: 'the bundle manifest has no bundle layer' };
+    if (
+      typeof layer?.digest !== 'string' ||
+      !/^sha256:[0-9a-f]{64}$/.test(layer.digest)
+    ) {
+      return {
+        verified: false,
+        reason: 'the bundle manifest has no bundle layer',
+      };
     }
     const bytes = await blob(target.repository, layer.digest);
     if (typeof bytes === 'string') return { verified: false, reason: bytes };
@@ -200,7 +225,12 @@ export function createSignatureVerifier(options: {
             summary: 'unsigned',
             reason: 'no signature was found',
             details: [
-              `No cosign signature (tag ${target.digest.replace(':', '-')}.sig) and no Sigstore bundle among the referrers of ${target.repository}@${target.digest}`,
+              `No cosign signature (tag ${target.digest.replace(
+                ':',
+                '-',
+              )}.sig) and no Sigstore bundle among the referrers of ${
+                target.repository
+              }@${target.digest}`,
             ],
           };
         }
@@ -215,7 +245,9 @@ export function createSignatureVerifier(options: {
           summary: 'signature does not verify',
           reason: reasons[0],
           details: [
-            `Found ${found.join(' and ') || 'signatures'} for ${target.repository}@${target.digest}; none verifies`,
+            `Found ${found.join(' and ') || 'signatures'} for ${
+              target.repository
+            }@${target.digest}; none verifies`,
             ...reasons.map(capitalize),
           ],
         };
@@ -223,7 +255,9 @@ export function createSignatureVerifier(options: {
         const message =
           error instanceof RegistryUnavailableError
             ? error.message
-            : `the registry's answer could not be read (${(error as Error).message})`;
+            : `the registry's answer could not be read (${
+                (error as Error).message
+              })`;
         return {
           ...base,
           status: 'unavailable',

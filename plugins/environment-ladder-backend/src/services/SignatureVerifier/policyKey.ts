@@ -6,7 +6,9 @@ export function policyKey(config: SignaturesConfig): string {
   const hash = crypto.createHash('sha256');
   for (const key of config.keys) {
     hash.update(key.name);
-    hash.update(key.publicKey.export({ format: 'der', type: 'spki' }) as Buffer);
+    hash.update(
+      key.publicKey.export({ format: 'der', type: 'spki' }) as Buffer,
+    );
   }
   for (const identity of config.identities) {
     hash.update(`${identity.name}\n${identity.issuer}\n${identity.subject}\n`);

@@ -23,13 +23,17 @@ export function signatureLayers(
     >;
     if (mediaType !== SIMPLE_SIGNING || typeof digest !== 'string') continue;
     const signature = annotations?.[COSIGN_SIGNATURE_ANNOTATION];
-    if (typeof signature !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    if (
+      typeof signature !== 'string' ||
+      !/^sha256:[0-9a-f]{64}$/.test(digest)
+    ) {
       continue;
     }
     found.push({
       digest,
       signature,
-      certificate: typeof annotations?.['dev.sigstore.cosign/certificate'] === 'string',
+      certificate:
+        typeof annotations?.['dev.sigstore.cosign/certificate'] === 'string',
     });
   }
   return found.length
@@ -84,8 +88,14 @@ export function verifyCosignSignature(input: {
     };
   }
   const signature = Buffer.from(input.signature, 'base64');
-  if (signature.length === 0 || signature.toString('base64') !== input.signature.replace(/\s/g, '')) {
-    return { verified: false, reason: 'the signature annotation is not base64' };
+  if (
+    signature.length === 0 ||
+    signature.toString('base64') !== input.signature.replace(/\s/g, '')
+  ) {
+    return {
+      verified: false,
+      reason: 'the signature annotation is not base64',
+    };
   }
   if (input.keys.length === 0) {
     return {

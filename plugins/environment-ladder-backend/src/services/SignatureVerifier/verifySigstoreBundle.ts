@@ -4,11 +4,7 @@ import {
   isBundleWithDsseEnvelope,
   type Bundle,
 } from '@sigstore/bundle';
-import {
-  toSignedEntity,
-  Verifier,
-  type TrustMaterial,
-} from '@sigstore/verify';
+import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
 import type {
   TrustedIdentity,
   TrustedKey,
@@ -92,7 +88,9 @@ export function verifySigstoreBundle(input: {
     const err = error as Error & { cause?: Error };
     return {
       verified: false,
-      reason: `${err.message}${err.cause?.message ? `: ${err.cause.message}` : ''}`,
+      reason: `${err.message}${
+        err.cause?.message ? `: ${err.cause.message}` : ''
+      }`,
     };
   }
   const integrated = bundle.verificationMaterial.tlogEntries[0]?.integratedTime;

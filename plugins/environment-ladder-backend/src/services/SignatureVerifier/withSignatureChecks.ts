@@ -1,4 +1,7 @@
-import type { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { SignaturesConfig } from '../../config/readSignaturesConfig';
 import type { LadderService } from '../LadderService/types';
 import { createCachedSignatureVerifier } from './createCachedSignatureVerifier';
