@@ -106,7 +106,14 @@ export function checkPromotionRules(input: {
         Boolean,
       ) ?? null;
     const signature = digest ? findDigestSignature(ladder, digest) : null;
-    return { verdicts, sourceEnvironment, digest, gate, refusal, signature };
+    return {
+      verdicts,
+      sourceEnvironment,
+      digest,
+      gate,
+      refusal,
+      ...(signature ? { signature } : {}),
+    };
   };
 
   const isPreview = (name: string) =>

@@ -21,6 +21,7 @@ import type {
 import { DigestChip } from '../DigestChip';
 import { PreviewList } from '../PreviewList';
 import { RolloutProgress } from '../RolloutProgress';
+import { RungSignatures } from '../SignatureBadge';
 import { formatAge } from './formatAge';
 
 /** One line saying how a rung relates to the rung below it. */
@@ -215,6 +216,7 @@ export function RungCard(props: { rung: LadderRung; now: Date }) {
                 ))}
               </>
             )}
+            <RungSignatures rung={rung} />
             {/* A preview rung's violations are shown on its previews' rows. */}
             {!isPreview &&
               rung.violations.map(violation => (
