@@ -10,9 +10,12 @@ import path from 'path';
 const ROOT = path.resolve(__dirname, '..');
 const KEYLESS_CHECKOUT =
   'signed by workflow acme/checkout/.github/workflows/release.yml@refs/heads/main via keyless';
-const I3 = 'sha256:c79fe132b7882cba2ef0b51bc8b28978dda87ba9c6faa5fa22642cfcc19d94f9';
-const I9 = 'sha256:d248f6d756cc41f153ab03a60752fe49a4fbbf2b97953c9bfed0ac8715e066d6';
-const P2 = 'sha256:a6a6516390c17f76bd8f41cfcc281789f1c7f337c1f8b51ab29d652f745f16e2';
+const I3 =
+  'sha256:c79fe132b7882cba2ef0b51bc8b28978dda87ba9c6faa5fa22642cfcc19d94f9';
+const I9 =
+  'sha256:d248f6d756cc41f153ab03a60752fe49a4fbbf2b97953c9bfed0ac8715e066d6';
+const P2 =
+  'sha256:a6a6516390c17f76bd8f41cfcc281789f1c7f337c1f8b51ab29d652f745f16e2';
 
 async function waitForCatalog(request: APIRequestContext, name: string) {
   const token = (
@@ -60,11 +63,17 @@ test('checkout: every digest is signed, by the CI key or keyless by its release 
   page,
 }) => {
   await page.goto('/catalog/default/component/checkout/environments');
-  await expect(page.getByTestId('signatures-dev')).toContainText('signed by ci-2026');
+  await expect(page.getByTestId('signatures-dev')).toContainText(
+    'signed by ci-2026',
+  );
   for (const rung of ['staging', 'prod', 'preview']) {
-    await expect(page.getByTestId(`signatures-${rung}`)).toContainText(KEYLESS_CHECKOUT);
+    await expect(page.getByTestId(`signatures-${rung}`)).toContainText(
+      KEYLESS_CHECKOUT,
+    );
   }
-  await expect(page.getByTestId('signatures-prod')).toContainText('required here');
+  await expect(page.getByTestId('signatures-prod')).toContainText(
+    'required here',
+  );
   await expect(page.getByTestId('violation-digest-not-signed')).toHaveCount(0);
 });
 
@@ -105,6 +114,8 @@ test('payments: a rate-limited registry (429) reads "could not check", and the l
   await expect(badge).toContainText('could not check: registry unavailable');
   await badge.hover();
   await expect(
-    page.getByText('Ghcr.io answered 429 Too Many Requests (rate limited, retry after 60 s)'),
+    page.getByText(
+      'Ghcr.io answered 429 Too Many Requests (rate limited, retry after 60 s)',
+    ),
   ).toBeVisible();
 });
