@@ -46,6 +46,13 @@ export async function startFixtureRegistry(options: {
   };
   let counts = new Map<string, number>();
   const hanging = new Set<http.ServerResponse>();
+  const requests = () => ({
+    total: [...counts.values()].reduce((a, b) => a + b, 0),
+    byRepository: Object.fromEntries(counts),
+  });
+  const resetRequests = () => {
+    counts = new Map();
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fixture');
@@ -167,12 +174,12 @@ export async function startFixtureRegistry(options: {
     path: string,
   ) {
     if (path === '/_fixture/state' && req.method === 'GET') {
-      send(res, 200, { ...switches, requests: running.requests() });
+      send(res, 200, { ...switches, requests: requests() });
       return;
     }
     if (path === '/_fixture/requests' && req.method === 'DELETE') {
-      running.resetRequests();
-      send(res, 200, running.requests());
+      resetRequests();
+      send(res, 200, requests());
       return;
     }
     if (path === '/_fixture/faults' && req.method === 'PUT') {
@@ -205,16 +212,8 @@ export async function startFixtureRegistry(options: {
     url: `http://127.0.0.1:${port}`,
     port,
     switches,
-    requests() {
-      const byRepository = Object.fromEntries(counts);
-      return {
-        total: [...counts.values()].reduce((a, b) => a + b, 0),
-        byRepository,
-      };
-    },
-    resetRequests() {
-      counts = new Map();
-    },
+    requests,
+    resetRequests,
     close: () =>
       new Promise<void>(resolve => {
         for (const waiting of hanging) waiting.destroy();
