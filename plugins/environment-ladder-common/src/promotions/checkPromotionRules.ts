@@ -268,17 +268,20 @@ export function checkPromotionRules(input: {
         `${short} is signed by ${describeSigner(signature.signer)}`,
       );
     } else {
-      const problem = !signature
-        ? `the signature of ${short} has not been checked (no rung shows it)`
-        : signature.status === 'unavailable'
-        ? `the signature of ${short} could not be checked (${
-            signature.reason ?? signature.summary
-          }); try again shortly`
-        : signature.status === 'unsigned'
-        ? `${short} is unsigned`
-        : `the signature of ${short} does not verify (${
-            signature.reason ?? signature.summary
-          })`;
+      let problem: string;
+      if (!signature) {
+        problem = `the signature of ${short} has not been checked (no rung shows it)`;
+      } else if (signature.status === 'unavailable') {
+        problem = `the signature of ${short} could not be checked (${
+          signature.reason ?? signature.summary
+        }); try again shortly`;
+      } else if (signature.status === 'unsigned') {
+        problem = `${short} is unsigned`;
+      } else {
+        problem = `the signature of ${short} does not verify (${
+          signature.reason ?? signature.summary
+        })`;
+      }
       if (requirement === 'required') {
         fail(
           'digest-is-signed',

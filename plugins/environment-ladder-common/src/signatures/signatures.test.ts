@@ -45,13 +45,18 @@ function signedLadder(
   const ladder = ladderOf({});
   return {
     ...ladder,
-    rungs: ladder.rungs.map(rung =>
-      rung.name === 'staging' && verdict
-        ? { ...rung, signatures: { requirement: 'warn', digests: [verdict] } }
-        : rung.name === 'prod'
-        ? { ...rung, signatures: { requirement, digests: [] } }
-        : rung,
-    ),
+    rungs: ladder.rungs.map(rung => {
+      if (rung.name === 'staging' && verdict) {
+        return {
+          ...rung,
+          signatures: { requirement: 'warn', digests: [verdict] },
+        };
+      }
+      if (rung.name === 'prod') {
+        return { ...rung, signatures: { requirement, digests: [] } };
+      }
+      return rung;
+    }),
   };
 }
 
