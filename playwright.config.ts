@@ -45,6 +45,12 @@ export default defineConfig({
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },
+    {
+      command: 'yarn fixture-registry --dir examples/registry --port 7120',
+      url: 'http://127.0.0.1:7120/_fixture/state',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
     dev
       ? {
           command: 'yarn start',

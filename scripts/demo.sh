@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the running demo:
 # fixture clusters (127.0.0.1:7101-7104), a GitHub stand-in holding the GitOps
-# repository (127.0.0.1:7110), SQLite in memory, guest sign-in.
+# repository (127.0.0.1:7110), an OCI registry with the images' signatures
+# standing in for ghcr.io (127.0.0.1:7120), SQLite in memory, guest sign-in.
 #
 #   scripts/demo.sh        the app as a production bundle, served by the
 #                          backend's app plugin: open http://localhost:7007
@@ -28,7 +29,9 @@ yarn fixture-cluster --config "$ROOT/examples/clusters/clusters.yaml" &
 FIXTURE_PID=$!
 yarn fixture-github --repositories "$ROOT/examples/gitops" --port 7110 &
 GITHUB_PID=$!
-trap 'kill $FIXTURE_PID $GITHUB_PID 2>/dev/null || true' EXIT INT TERM
+yarn fixture-registry --dir "$ROOT/examples/registry" --port 7120 &
+REGISTRY_PID=$!
+trap 'kill $FIXTURE_PID $GITHUB_PID $REGISTRY_PID 2>/dev/null || true' EXIT INT TERM
 
 if [[ $MODE == dev ]]; then
   echo "demo: open http://localhost:3000 and choose 'Enter' as guest"

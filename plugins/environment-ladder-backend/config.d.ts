@@ -100,6 +100,54 @@ export interface Config {
         yamlPaths?: string[];
       };
     };
+    /**
+     * Signature checks of every digest the ladder shows (cosign `.sig` signatures
+     * and Sigstore bundles), and which rungs require them. Absent: no checks.
+     */
+    signatures?: {
+      /** Trusted public keys (ECDSA, PEM), named as the ladder shows them. */
+      keys?: Array<{
+        /** e.g. `ci-2026`: the ladder says "signed by ci-2026". */
+        name: string;
+        /** PEM text (e.g. with `$file:`) or a path to a PEM file. */
+        publicKey: string;
+      }>;
+      /** Trusted keyless identities: the certificate's OIDC issuer and subject, exactly. */
+      identities?: Array<{
+        name?: string;
+        /** e.g. `https://token.actions.githubusercontent.com`. */
+        issuer: string;
+        /** e.g. `https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main`. */
+        subject: string;
+      }>;
+      /** Sigstore trusted root JSON (text, e.g. with `$file:`, or a path); needed for keyless. */
+      trustedRoot?: string;
+      /** Registries by host: where to reach them (a mirror) and how to sign in. */
+      registries?: Array<{
+        /** e.g. `ghcr.io`, as image references name it. */
+        host: string;
+        /** Base URL of the registry API; `https://<host>` when absent. */
+        url?: string;
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** @visibility secret */
+        token?: string;
+        /**
+         * A Docker config JSON (text or path) whose `auths` hold the host's credentials.
+         * @visibility secret
+         */
+        dockerConfig?: string;
+      }>;
+      /** Per rung name: `required` (promotion refused, error), `warn` (flagged) or `off` (default). */
+      rungs?: { [rung: string]: 'required' | 'warn' | 'off' };
+      /** How long a valid signature's verdict is kept. Default 24 hours. */
+      verifiedFor?: HumanDuration | string;
+      /** How long a negative or could-not-check verdict is kept before asking again. Default 1 minute. */
+      retryAfter?: HumanDuration | string;
+      /** How long one registry request may take. Default 5 seconds. */
+      timeout?: HumanDuration | string;
+    };
     /** The rungs in order, lowest first (e.g. local, dev, preview, staging, prod). */
     rungs: Array<{
       /**

@@ -8,6 +8,10 @@ import { configError } from './config/configError';
 import { readPromotionsConfig } from './config/promotions';
 import { readPositiveDuration } from './config/readers';
 import { readRungs } from './config/rungs';
+import {
+  readSignaturesConfig,
+  type SignaturesConfig,
+} from './config/readSignaturesConfig';
 
 // Each section of `environmentLadder` has its small reader in config/; this file is the
 // entry point and the shape of the result.
@@ -77,6 +81,8 @@ export interface LadderConfig {
   reconcileEveryMs: number;
   /** How long one reconciler pass may take (and hold the scheduler's lock). */
   reconcileTimeoutMs: number;
+  /** Signature checks (`signatures`); absent when not configured. */
+  signatures?: SignaturesConfig;
 }
 
 const DEFAULT_CLUSTER_TIMEOUT_MS = 5000;
@@ -103,8 +109,9 @@ export function readLadderConfig(
       { missing: true },
     );
   }
+  const rungs = readRungs(ladder, root, options);
   return {
-    rungs: readRungs(ladder, root, options),
+    rungs,
     serviceContainer: ladder.getOptionalString('serviceContainer'),
     clusterTimeoutMs: readPositiveDuration(
       ladder,
@@ -119,5 +126,10 @@ export function readLadderConfig(
       DEFAULT_CACHE_FRESHNESS_MS,
     ),
     ...readPromotionsConfig(ladder, root),
+    signatures: readSignaturesConfig(
+      ladder,
+      root,
+      rungs.map(r => r.name),
+    ),
   };
 }

@@ -34,6 +34,7 @@ import {
   createLadderSignals,
   withPromotionSignals,
 } from './services/LadderSignals/createLadderSignals';
+import { withSignatureChecks } from './services/SignatureVerifier/withSignatureChecks';
 
 /**
  * The Environment Ladder backend plugin.
@@ -91,7 +92,7 @@ export const environmentLadderPlugin = createBackendPlugin({
           integrations,
           logger,
         });
-        let ladderService;
+        let observedLadderService;
         if (modelConfig.enabled) {
           // One live model of every rung cluster, read by every view.
           const model = createClusterModel({
@@ -104,7 +105,7 @@ export const environmentLadderPlugin = createBackendPlugin({
           // requests until its own start-up, which may come after ours.
           rootLifecycle.addStartupHook(() => model.start());
           lifecycle.addShutdownHook(() => model.stop());
-          ladderService = createLiveLadderService({
+          observedLadderService = createLiveLadderService({
             ladderService: createLadderService({
               config: ladderConfig,
               clusterReader: createModelClusterReader({
@@ -121,7 +122,7 @@ export const environmentLadderPlugin = createBackendPlugin({
             logger,
           });
         } else {
-          ladderService = createCachedLadderService({
+          observedLadderService = createCachedLadderService({
             ladderService: createLadderService({
               config: ladderConfig,
               clusterReader: directReader,
@@ -132,6 +133,13 @@ export const environmentLadderPlugin = createBackendPlugin({
             freshnessMs: ladderConfig.cacheFreshnessMs,
           });
         }
+        // Signature verdicts are attached after the ladder is built, to every view alike.
+        const ladderService = withSignatureChecks({
+          ladderService: observedLadderService,
+          signatures: ladderConfig.signatures,
+          cache,
+          logger,
+        });
         permissionsRegistry.addResourceType({
           resourceRef: promotionPermissionResourceRef,
           permissions: environmentLadderPermissions,

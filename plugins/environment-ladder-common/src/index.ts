@@ -107,3 +107,4 @@ export {
   type ImageDigestEdit,
 } from './promotions/updateImageDigest';
 export * from './overview';
+export * from './signatures';

@@ -6,6 +6,7 @@
 
 import type { PreviewEnvironment } from './previews/types';
 import type { LadderPromotions } from './promotions/types';
+import type { RungSignatures } from './signatures/types';
 
 /**
  * A digest in canonical form: `sha256:` followed by 64 lowercase hex characters.
@@ -284,7 +285,8 @@ export interface LadderViolation {
     | 'preview-outlived-pr'
     | 'preview-uses-production-values'
     /** What a rung's clusters served was cut to a size a view can take (see capLadderSizes). */
-    | 'object-too-large';
+    | 'object-too-large'
+    | 'digest-not-signed';
   severity: 'error' | 'warning';
   /** The rung the violation is about. */
   rung: string;
@@ -357,6 +359,12 @@ export interface LadderRung {
   error: { cluster: string; message: string } | null;
   /** For preview rungs: every preview environment found, newest first. */
   previews?: PreviewEnvironment[];
+  /**
+   * The signature verdict of every digest the rung shows (its own and its previews'),
+   * and whether the rung requires signatures; absent when signature checks are not
+   * configured.
+   */
+  signatures?: RungSignatures;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { describeSigner } from '../signatures/describeSigner';
+import { findDigestSignature } from '../signatures/findDigestSignature';
+import type { DigestSignature } from '../signatures/types';
 import type { Ladder, LadderRung } from '../types';
 import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue, rungLabel } from './internal';
@@ -42,6 +45,8 @@ export interface PromotionRulesResult {
   gate: PromotionGate | null;
   /** The most important broken rule, or null when the promotion may go ahead. */
   refusal: PromotionRefusal | null;
+  /** The digest's signature verdict when the ladder carries one (for the pull request's evidence). */
+  signature?: DigestSignature | null;
 }
 
 const KIND_ORDER: Array<PromotionRefusal['kind']> = [
@@ -65,6 +70,11 @@ const KIND_ORDER: Array<PromotionRefusal['kind']> = [
  *   at a time); preview rungs are never a source and are skipped.
  * - `digest-is-canonical`: the digest (given, or defaulted to the one digest the source
  *   runs) is `sha256:` + 64 lowercase hex.
+ * - `digest-is-signed`: when the target rung requires signatures (`signatures.requirement`
+ *   on the ladder's rung is `required`), the digest has a signature that verifies against
+ *   the configured keys or keyless identities; unsigned, badly signed or not checkable
+ *   (registry down) is refused. Under `warn` it passes and says what is wrong; under
+ *   `off`, or when the ladder carries no signature verdicts, it is left out.
  * - `source-runs-digest-healthy`: the source rung could be read, runs exactly that digest,
  *   has all its replicas ready, and no rollout of it is aborted or Degraded.
  * - `target-does-not-run-digest`: the target could be read and does not already run it.
@@ -110,7 +120,15 @@ export function checkPromotionRules(input: {
       KIND_ORDER.map(kind => failures.find(f => f.kind === kind)).find(
         Boolean,
       ) ?? null;
-    return { verdicts, sourceEnvironment, digest, gate, refusal };
+    const signature = digest ? findDigestSignature(ladder, digest) : null;
+    return {
+      verdicts,
+      sourceEnvironment,
+      digest,
+      gate,
+      refusal,
+      ...(signature ? { signature } : {}),
+    };
   };
 
   const isPreview = (name: string) =>
@@ -251,6 +269,46 @@ export function checkPromotionRules(input: {
           .join(', ')}); name the one to promote`,
         'precondition',
       );
+    }
+  }
+
+  // digest-is-signed
+  const requirement = target.signatures?.requirement ?? 'off';
+  if (digest && requirement !== 'off') {
+    const signature = findDigestSignature(ladder, digest);
+    const short = shortDigest(digest);
+    if (signature?.status === 'signed' && signature.signer) {
+      pass(
+        'digest-is-signed',
+        `${short} is signed by ${describeSigner(signature.signer)}`,
+      );
+    } else {
+      let problem: string;
+      if (!signature) {
+        problem = `the signature of ${short} has not been checked (no rung shows it)`;
+      } else if (signature.status === 'unavailable') {
+        problem = `the signature of ${short} could not be checked (${
+          signature.reason ?? signature.summary
+        }); try again shortly`;
+      } else if (signature.status === 'unsigned') {
+        problem = `${short} is unsigned`;
+      } else {
+        problem = `the signature of ${short} does not verify (${
+          signature.reason ?? signature.summary
+        })`;
+      }
+      if (requirement === 'required') {
+        fail(
+          'digest-is-signed',
+          `${targetLabel} requires a valid signature, and ${problem}`,
+          'precondition',
+        );
+      } else {
+        pass(
+          'digest-is-signed',
+          `${targetLabel} only warns about signatures: ${problem}`,
+        );
+      }
     }
   }
 

@@ -1,3 +1,5 @@
+import { describeSigner } from '../signatures/describeSigner';
+import type { DigestSignature } from '../signatures/types';
 import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue } from './internal';
 import type { RuleVerdict } from './types';
@@ -23,6 +25,8 @@ export interface PullRequestTextInput {
   reason: string;
   /** The requester's user entity ref. */
   requestedBy: string;
+  /** The digest's signature verdict, when signatures are checked: the table records who signed. */
+  signature?: DigestSignature | null;
 }
 
 const REF_SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -120,6 +124,9 @@ export function pullRequestText(input: PullRequestTextInput): {
     )} |`,
     `| To | ${escapeMarkdown(input.targetEnvironment)} |`,
     `| Requested by | ${escapeMarkdown(input.requestedBy)} |`,
+    ...(input.signature
+      ? [`| Signed by | ${describeSignature(input.signature)} |`]
+      : []),
     '',
     '### Reason',
     '',
@@ -138,6 +145,19 @@ export function pullRequestText(input: PullRequestTextInput): {
     '',
   ].join('\n');
   return { branch, title, body };
+}
+
+function describeSignature(signature: DigestSignature): string {
+  if (signature.status === 'signed' && signature.signer) {
+    const how =
+      signature.format === 'sigstore-bundle'
+        ? 'Sigstore bundle'
+        : 'cosign signature';
+    return `${escapeMarkdown(
+      describeSigner(signature.signer),
+    )} (${how}, checked ${escapeMarkdown(signature.checkedAt)})`;
+  }
+  return `nobody: ${escapeMarkdown(signature.summary)}`;
 }
 
 function parseRef(ref: string): { namespace: string; name: string } {

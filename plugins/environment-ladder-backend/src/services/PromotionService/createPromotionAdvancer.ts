@@ -7,6 +7,7 @@ import {
 } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  findDigestSignature,
   pullRequestText,
   updateImageDigest,
   type ImageDigestEdit,
@@ -154,6 +155,7 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
       verdicts: promotion.verdicts,
       reason: promotion.reason,
       requestedBy: promotion.requestedBy,
+      signature: findDigestSignature(ladder, promotion.digest),
     });
     const result = await repository.openPromotionPullRequest({
       repoUrl: plan.gitOps.repository,

@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   checkPromotionRules,
+  findDigestSignature,
   isPromotionInFlight,
   type Promotion,
   type PromotionResponse,

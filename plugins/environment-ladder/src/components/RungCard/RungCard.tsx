@@ -13,6 +13,7 @@ import ExpandLessIcon from '@material-ui/icons/ExpandLess';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { DigestChip } from '../DigestChip';
 import { StepTrack } from '../RolloutProgress/StepTrack';
+import { RungSignatures } from '../SignatureBadge';
 import { formatAge } from './formatAge';
 import { HealthStatus } from './HealthStatus';
 import { rungHealth } from './rungHealth';
@@ -168,7 +169,7 @@ export function RungCard(props: {
           )}
         </Typography>
       )}
-      {/* Room for badges: the signature verdict of the digest goes here. */}
+      <RungSignatures rung={rung} />
       <Box
         display="flex"
         flexWrap="wrap"

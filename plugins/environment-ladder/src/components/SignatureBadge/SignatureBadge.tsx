@@ -1,0 +1,111 @@
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import {
+  shortDigest,
+  type DigestSignature,
+  LadderRung,
+  type SignatureRequirement,
+} from '@environment-ladder/plugin-environment-ladder-common';
+
+/** The details the server gave, as the tooltip shows them. */
+function SignatureDetails(props: { verdict: DigestSignature }) {
+  const { verdict } = props;
+  return (
+    <Box>
+      <Typography variant="body2" component="div">
+        <strong>{verdict.summary}</strong>
+      </Typography>
+      <Typography variant="caption" component="div">
+        {verdict.repository}@{verdict.digest}
+      </Typography>
+      {verdict.details.map(detail => (
+        <Typography key={detail} variant="caption" component="div">
+          {detail}
+        </Typography>
+      ))}
+      <Typography variant="caption" component="div">
+        Checked {verdict.checkedAt}
+      </Typography>
+    </Box>
+  );
+}
+
+/**
+ * One digest's signature verdict, as the server decided it: "signed by ci-2026",
+ * "unsigned", "signature does not verify", "could not check: registry unavailable";
+ * the details (what was checked, why) on hover. A problem is an error on a rung that
+ * requires signatures, a warning elsewhere.
+ */
+export function SignatureBadge(props: {
+  verdict: DigestSignature;
+  requirement: SignatureRequirement;
+  /** Shown before the verdict, e.g. the short digest or `PR #112`. */
+  label?: string;
+}) {
+  const { verdict, requirement, label } = props;
+  let Icon = StatusPending;
+  if (verdict.status === 'signed') Icon = StatusOK;
+  else if (verdict.status !== 'unavailable') {
+    Icon = requirement === 'required' ? StatusError : StatusWarning;
+  }
+  return (
+    <Tooltip title={<SignatureDetails verdict={verdict} />}>
+      <Box
+        display="flex"
+        alignItems="center"
+        data-testid={`signature-${verdict.digest}`}
+        data-status={verdict.status}
+        aria-label={`${label ? `${label}: ` : ''}${verdict.summary}`}
+      >
+        <Icon />
+        <Typography variant="body2" component="span">
+          {label && (
+            <Typography variant="body2" component="code">
+              {label}{' '}
+            </Typography>
+          )}
+          {verdict.summary}
+        </Typography>
+      </Box>
+    </Tooltip>
+  );
+}
+
+/** Every digest's signature verdict of a rung (its own and its previews'); nothing when the server checks no signatures. */
+export function RungSignatures(props: {
+  rung: Pick<LadderRung, 'name' | 'signatures' | 'previews'>;
+}) {
+  const { signatures, previews } = props.rung;
+  if (!signatures || signatures.digests.length === 0) return null;
+  const labelOf = (digest: string) => {
+    const prs = (previews ?? [])
+      .filter(p => p.digest === digest && p.prNumber !== null)
+      .map(p => `PR #${p.prNumber}`);
+    return prs.length ? prs.join(', ') : shortDigest(digest, { ellipsis: false });
+  };
+  return (
+    <Box data-testid={`signatures-${props.rung.name}`} mt={1} mb={1}>
+      <Typography variant="caption" color="textSecondary">
+        Signatures
+        {signatures.requirement === 'off'
+          ? ''
+          : ` (${signatures.requirement} here)`}
+      </Typography>
+      {signatures.digests.map(verdict => (
+        <SignatureBadge
+          key={verdict.digest}
+          verdict={verdict}
+          requirement={signatures.requirement}
+          label={labelOf(verdict.digest)}
+        />
+      ))}
+    </Box>
+  );
+}

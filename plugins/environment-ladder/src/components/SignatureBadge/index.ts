@@ -1,0 +1,1 @@
+export { RungSignatures, SignatureBadge } from './SignatureBadge';
