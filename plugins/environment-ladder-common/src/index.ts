@@ -38,6 +38,9 @@ export type {
   PreviewWorkloadSummary,
 } from './previews/types';
 export type {
+  InFlightPromotion,
+  LadderPromotionTarget,
+  LadderPromotions,
   Promotion,
   PromotionDryRun,
   PromotionEvent,
@@ -101,6 +104,17 @@ export {
   renderPathTemplate,
   type PathTemplateValues,
 } from './promotions/renderPathTemplate';
+export {
+  matchesPathGlob,
+  pathGlobProblem,
+  repositoryPathProblem,
+  templatePlaceholders,
+} from './promotions/gitOpsPaths';
+export {
+  PERMISSION_RULE,
+  describeInFlight,
+  promotionTargets,
+} from './promotions/promotionTargets';
 export { unifiedDiff } from './promotions/unifiedDiff';
 export {
   updateImageDigest,

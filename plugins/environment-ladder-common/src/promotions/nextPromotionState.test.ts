@@ -184,6 +184,41 @@ describe('nextPromotionState', () => {
       });
     });
 
+    it('is verified when only an earlier revision kept a failed AnalysisRun', () => {
+      // Argo Rollouts keeps the runs of earlier canaries; the payments story has one.
+      const prodRollout = {
+        ...deployment('prod', 5),
+        kind: 'Rollout' as const,
+        cluster: 'prod-cluster',
+        namespace: 'shop-prod',
+        name: 'shop',
+        revision: 11,
+      };
+      const runs = [
+        { ...analysisRun('shop-old-10', 'Failed'), revision: 10 },
+        { ...analysisRun('shop-new-11', 'Successful'), revision: 11 },
+      ];
+      const target = verifiedRolloutRung({
+        workloads: [prodRollout],
+        rollouts: [rollout({ analysisRuns: runs })],
+      });
+      expect(
+        nextPromotionState(promotion('running'), { targetRung: target })?.state,
+      ).toBe('verified');
+      // The same failed run in the current revision still holds it back.
+      const current = verifiedRolloutRung({
+        workloads: [prodRollout],
+        rollouts: [
+          rollout({
+            analysisRuns: [{ ...analysisRun('shop-new-11', 'Failed'), revision: 11 }],
+          }),
+        ],
+      });
+      expect(
+        nextPromotionState(promotion('running'), { targetRung: current })?.state,
+      ).not.toBe('verified');
+    });
+
     it('is verified when a plain Deployment is fully available', () => {
       expect(
         nextPromotionState(promotion('running'), {

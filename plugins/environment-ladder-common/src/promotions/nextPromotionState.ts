@@ -127,7 +127,25 @@ function runningStep(
     if (!rung.rollouts.every(rollout => rollout.phase === 'Healthy')) {
       return null;
     }
-    const runs = rung.rollouts.flatMap(rollout => rollout.analysisRuns);
+    // Only the runs of the revision now rolled out count: a kept failed run of an
+    // earlier canary (Argo Rollouts keeps a few) says nothing about this digest.
+    const runs = rung.rollouts.flatMap(rollout => {
+      const revision = rung.workloads.find(
+        workload =>
+          workload.kind === 'Rollout' &&
+          workload.cluster === rollout.cluster &&
+          workload.namespace === rollout.namespace &&
+          workload.name === rollout.name,
+      )?.revision;
+      return rollout.analysisRuns.filter(
+        run =>
+          revision === undefined ||
+          revision === null ||
+          run.revision === undefined ||
+          run.revision === null ||
+          run.revision === revision,
+      );
+    });
     if (!runs.every(run => run.phase === 'Successful')) return null;
     if (requireAnalysis && runs.length === 0) return null;
     return {

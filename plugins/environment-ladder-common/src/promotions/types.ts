@@ -125,6 +125,8 @@ export interface PromotionResponse {
   dryRun?: PromotionDryRun;
   /** Something the requester should know that did not fail the request. */
   warnings?: string[];
+}
+
 /** A promotion still moving (requested, pr-open, merged, running), as its target rung shows it. @public */
 export interface InFlightPromotion {
   sourceEnvironment: string;

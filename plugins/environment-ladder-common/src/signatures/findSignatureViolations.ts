@@ -1,4 +1,5 @@
-import { shortDigest, rungLabel } from '../promotions/internal';
+import { shortDigest } from '../domain/shortDigest';
+import { rungLabel } from '../promotions/internal';
 import type { LadderRung, LadderViolation } from '../types';
 import type { DigestSignature } from './types';
 

@@ -2,7 +2,6 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   checkPromotionRules,
-  findDigestSignature,
   isPromotionInFlight,
   type Promotion,
   type PromotionResponse,
