@@ -95,7 +95,9 @@ test("inventory: prod's unsigned rebuild is flagged, and dev's untrusted signatu
   await expect(untrusted).toContainText('signature does not verify');
   await untrusted.hover();
   await expect(
-    page.getByText('Signed with a key that is not trusted (tried ci-2026)').first(),
+    page
+      .getByText('Signed with a key that is not trusted (tried ci-2026)')
+      .first(),
   ).toBeVisible();
   await page.screenshot({
     path: path.join(ROOT, 'docs/screenshots/environments-signatures.png'),
@@ -114,8 +116,10 @@ test('payments: a rate-limited registry (429) reads "could not check", and the l
   await expect(badge).toContainText('could not check: registry unavailable');
   await badge.hover();
   await expect(
-    page.getByText(
-      'Ghcr.io answered 429 Too Many Requests (rate limited, retry after 60 s)',
-    ).first(),
+    page
+      .getByText(
+        'Ghcr.io answered 429 Too Many Requests (rate limited, retry after 60 s)',
+      )
+      .first(),
   ).toBeVisible();
 });

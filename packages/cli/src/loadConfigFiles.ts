@@ -44,7 +44,9 @@ export function loadConfigFiles(
           `${file.given}: not an app-config file: expected a mapping at the top`,
         );
       }
-      const ladder = (data as Record<string, unknown>)[ROOT_KEY];
+      const ladder = withoutSignatures(
+        (data as Record<string, unknown>)[ROOT_KEY],
+      );
       const substituted =
         ladder === undefined
           ? undefined
@@ -55,6 +57,18 @@ export function loadConfigFiles(
       };
     }),
   );
+}
+
+/**
+ * inspect never checks signatures (it reads no registry), so it reads nothing of
+ * `environmentLadder.signatures`, whose keys and trusted root are often `$file`s.
+ */
+function withoutSignatures(ladder: unknown): unknown {
+  if (!ladder || typeof ladder !== 'object' || Array.isArray(ladder)) {
+    return ladder;
+  }
+  const { signatures: _ignored, ...rest } = ladder as Record<string, unknown>;
+  return rest;
 }
 
 const VARIABLE = /\$(\$?)\{([^{}]*)\}/g;

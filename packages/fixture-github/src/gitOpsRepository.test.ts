@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import {
   pullRequestText,
@@ -104,7 +104,7 @@ describe('createGitHubGitOpsRepository against the fixture GitHub', () => {
       diff: expect.stringContaining(`+    digest: ${C2}`),
       dryRun: false,
       warnings: [],
-      requests: 9,
+      requests: 8,
     });
     expect(
       result.diff.split('\n').filter(line => /^[-+](?![-+])/.test(line)),
@@ -112,7 +112,6 @@ describe('createGitHubGitOpsRepository against the fixture GitHub', () => {
 
     // What GitHub was asked, in order: the client's fewest-calls path.
     expect(github.requests().map(r => `${r.route} ${r.status}`)).toEqual([
-      'GET /repos/{owner}/{repo}/pulls 200',
       'GET /repos/{owner}/{repo} 200',
       'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
       'GET /repos/{owner}/{repo}/contents/{path} 200',
@@ -176,12 +175,21 @@ describe('createGitHubGitOpsRepository against the fixture GitHub', () => {
     );
   });
 
-  it('reuses the open pull request on a retry, with one request', async () => {
+  it('reuses the open pull request on a retry, writing nothing', async () => {
     await promoteCheckoutToStaging();
     github.clearRequests();
     const retry = await promoteCheckoutToStaging();
-    expect(retry).toMatchObject({ reused: true, number: 1, requests: 1 });
-    expect(github.requests()).toHaveLength(1);
+    expect(retry).toMatchObject({ reused: true, number: 1, requests: 5 });
+    // The file is read and changed first (so a refusal comes before anything is
+    // recorded); the branch already exists, and its open pull request is reused.
+    expect(github.requests().map(r => `${r.method} ${r.status}`)).toEqual([
+      'GET 200',
+      'GET 200',
+      'GET 200',
+      'POST 422',
+      'GET 200',
+    ]);
+    expect(github.state().repositories[0].pulls).toHaveLength(1);
   });
 
   it('only reads in a dry run', async () => {
@@ -238,16 +246,16 @@ describe('createGitHubGitOpsRepository against the fixture GitHub', () => {
     expect(github.readFile('acme/gitops', file)).toBe(before.replace(P2, P1));
   });
 
-  it('surfaces a wrong token as GitHub’s 401, without the token', async () => {
+  it('surfaces a wrong token as rejected credentials (503), without the token', async () => {
     const error = await client('wrong-token')
       .getPullRequestState({
         repoUrl: github.repositoryUrl('acme/gitops'),
         number: 1,
       })
       .catch(e => e);
-    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error.message).toBe(
-      `GitHub did not accept the configured credentials for ${github.host} while reading pull request #1 (401: Bad credentials)`,
+      `The GitOps credentials are rejected: GitHub at ${github.host} did not accept them while reading pull request #1 (401: Bad credentials); the platform team has been told, try again later`,
     );
   });
 });

@@ -222,6 +222,7 @@ export const environmentLadderPlugin = createBackendPlugin({
             }),
             promotionService,
             permissionChecks,
+            logger,
             accessReuseMs: modelConfig.accessReuseMs,
           }),
         );

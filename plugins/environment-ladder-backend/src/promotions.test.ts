@@ -537,9 +537,8 @@ describe('promotions over HTTP', () => {
       expectNoSecrets(response);
 
       // What GitHub was asked (with the token, which it checks): the branch from main,
-      // one commit of one file, one pull request.
+      // one commit of one file, one pull request: 5 calls, the file read before recording.
       expect(githubCalls()).toEqual([
-        'GET /repos/{owner}/{repo}/pulls',
         'GET /repos/{owner}/{repo}/git/ref/{ref}',
         'GET /repos/{owner}/{repo}/contents/{path}',
         'POST /repos/{owner}/{repo}/git/refs',

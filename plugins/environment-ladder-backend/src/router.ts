@@ -2,6 +2,7 @@ import type {
   BackstageCredentials,
   BackstageUserPrincipal,
   HttpAuthService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
   parseEntityRef as parseCatalogEntityRef,
@@ -12,8 +13,9 @@ import {
 import {
   promotionTargets,
   type Ladder,
+  type LadderPromotions,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -211,6 +213,7 @@ export async function createRouter(options: {
   overviewService: OverviewService;
   promotionService: PromotionService;
   permissionChecks: PermissionChecks;
+  logger?: LoggerService;
   /**
    * How long a caller's visibility of an entity and their permission to read
    * its ladder are reused (0: never): repeated views cost no catalog or
@@ -322,14 +325,24 @@ export async function createRouter(options: {
     // Revalidate every time; the ETag (which Express derives from the body)
     // turns an unchanged ladder into a 304 without a body.
     res.set('Cache-Control', 'private, no-cache');
-    res.json(
-      ladder.notSetUp
-        ? ladder
-        : {
-            ...ladder,
-            promotions: await ladderPromotions(ladder, entity, credentials),
-          },
-    );
+    if (ladder.notSetUp) {
+      res.json(ladder);
+      return;
+    }
+    // The ladder is what the clusters say; promotions come from the ledger. A
+    // ledger that cannot be read (its database down) leaves the ladder readable,
+    // without the promotions part, which the tab then says it cannot show.
+    let promotions: LadderPromotions | undefined;
+    try {
+      promotions = await ladderPromotions(ladder, entity, credentials);
+    } catch (error) {
+      if (isError(error) && error.name === 'NotAllowedError') throw error;
+      options.logger?.warn('Could not add the promotions to a ladder', {
+        entityRef: ladder.entityRef,
+        error: isError(error) ? error.message : String(error),
+      });
+    }
+    res.json(promotions ? { ...ladder, promotions } : ladder);
   });
 
   router.get('/overview', async (req, res) => {

@@ -417,18 +417,25 @@ describe('no secret in any answer, log line or error', () => {
     );
   });
 
-  it('our config schema declares no secret of its own, and shows the frontend only names and titles', () =>
+  it('our config schema marks its only secrets (registry credentials) secret, and shows the frontend only names and titles', () =>
     tally.trial(async () => {
       const schema = fs.readFileSync(
         path.resolve(__dirname, '../../config.d.ts'),
         'utf8',
       );
-      // The secrets the ladder uses belong to integrations.github and kubernetes, whose
-      // schemas mark them secret; ours has none (no token, password or key).
-      expect(schema).not.toMatch(/@visibility secret/);
-      expect(schema).not.toMatch(
-        /^\s*(token|password|secret|privateKey|apiKey)\??:/im,
-      );
+      // GitHub and cluster secrets belong to integrations.github and kubernetes, whose
+      // schemas mark them secret. Ours are the registries' credentials for signature
+      // checks, and every one of them is marked secret on its leaf.
+      const secretLeaves = [
+        ...schema.matchAll(/@visibility secret\s*\*\/\s*(\w+)\??:/g),
+      ].map(([, key]) => key);
+      expect(secretLeaves).toEqual(['password', 'token', 'dockerConfig']);
+      const credentialKeys = [
+        ...schema.matchAll(
+          /^\s*(token|password|secret|privateKey|apiKey|dockerConfig)\??:/gim,
+        ),
+      ].map(([, key]) => key);
+      expect(credentialKeys).toEqual(['password', 'token', 'dockerConfig']);
       // Visibility is on leaves only, and only these reach the frontend.
       const frontend = [
         ...schema.matchAll(

@@ -210,12 +210,15 @@ describe('nextPromotionState', () => {
         workloads: [prodRollout],
         rollouts: [
           rollout({
-            analysisRuns: [{ ...analysisRun('shop-new-11', 'Failed'), revision: 11 }],
+            analysisRuns: [
+              { ...analysisRun('shop-new-11', 'Failed'), revision: 11 },
+            ],
           }),
         ],
       });
       expect(
-        nextPromotionState(promotion('running'), { targetRung: current })?.state,
+        nextPromotionState(promotion('running'), { targetRung: current })
+          ?.state,
       ).not.toBe('verified');
     });
 

@@ -75,8 +75,8 @@ export function withPromotionSignals(
     get: id => store.get(id),
     listForEntity: entityRef => store.listForEntity(entityRef),
     listInFlight: () => store.listInFlight(),
-    create: async input => {
-      const result = await store.create(input);
+    create: async (...args) => {
+      const result = await store.create(...args);
       if (result.created) tell(result.promotion);
       return result;
     },

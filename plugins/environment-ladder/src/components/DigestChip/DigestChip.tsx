@@ -10,7 +10,6 @@ const useStyles = makeStyles({
   small: { '& button': { padding: 4 }, '& svg': { fontSize: '1rem' } },
 });
 
-
 /** The first 7 hex characters alone, as git shortens commits: for a compact card and connector sentences. */
 export function tinyDigest(digest: string): string {
   const [, hex] = digest.split(':');
@@ -54,7 +53,9 @@ export function DigestChip(props: {
           aria-label={`digest ${digest}`}
           style={{ whiteSpace: 'nowrap' }}
         >
-          {compact ? tinyDigest(digest) : shortDigest(digest, { ellipsis: false })}
+          {compact
+            ? tinyDigest(digest)
+            : shortDigest(digest, { ellipsis: false })}
         </Typography>
       </Tooltip>
       <CopyTextButton

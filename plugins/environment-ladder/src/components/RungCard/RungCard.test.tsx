@@ -1,6 +1,7 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import { RungDetails } from '../RungDetails';
 import { RungCard } from './RungCard';
 
 const D = `sha256:${'4'.repeat(64)}`;
@@ -56,40 +57,64 @@ const previewRung: LadderRung = {
   })),
 };
 
-describe('RungCard', () => {
-  it('shows a preview rung as its list of previews, with the flags on their rows', async () => {
+const now = new Date('2025-06-02T12:00:00Z');
+const ladderOf = (rung: LadderRung) => ({
+  entityRef: 'component:default/inventory',
+  rungs: [rung],
+  violations: rung.violations,
+  generatedAt: now.toISOString(),
+});
+
+describe('RungCard and RungDetails of a preview rung', () => {
+  it('sums the previews up on the card and lists them, flags on their rows, in the details', async () => {
     await renderInTestApp(
-      <RungCard rung={previewRung} now={new Date('2025-06-02T12:00:00Z')} />,
+      <>
+        <RungCard rung={previewRung} now={now} />
+        <RungDetails
+          id="details"
+          ladder={ladderOf(previewRung)}
+          rung={previewRung}
+          now={now}
+        />
+      </>,
     );
     const card = within(screen.getByTestId('rung-preview'));
     expect(card.getByTestId('preview-summary-preview')).toHaveTextContent(
       '2 previews · 1 flagged',
     );
-    expect(card.getByTestId('preview-41')).toBeInTheDocument();
-    expect(card.getByTestId('preview-flag-38')).toHaveTextContent(
+    // The rung's own digest chips would repeat the rows.
+    expect(card.queryByTestId('digest-preview')).not.toBeInTheDocument();
+    expect(card.queryByTestId('preview-41')).not.toBeInTheDocument();
+
+    const details = within(screen.getByTestId('details-preview'));
+    expect(details.getByTestId('preview-41')).toBeInTheDocument();
+    expect(details.getByTestId('preview-flag-38')).toHaveTextContent(
       'PR #38 is no longer open: tear this preview down. Gone from the ApplicationSet.',
     );
-    // The rung's own digest chips and violation lines would repeat the rows.
-    expect(card.queryByTestId('digest-preview')).not.toBeInTheDocument();
-    expect(
-      card.queryByTestId('violation-preview-outlived-pr'),
-    ).not.toBeInTheDocument();
-    expect(card.getByText('Ephemeral Ingress')).toBeInTheDocument();
   });
 
   it('shows the error of a preview rung instead of its previews', async () => {
+    const broken: LadderRung = {
+      ...previewRung,
+      error: {
+        cluster: '',
+        message:
+          'The annotation environment-ladder.io/preview-name-template is not usable',
+      },
+    };
     await renderInTestApp(
-      <RungCard
-        rung={{
-          ...previewRung,
-          error: {
-            cluster: '',
-            message:
-              'The annotation environment-ladder.io/preview-name-template is not usable',
-          },
-        }}
-        now={new Date('2025-06-02T12:00:00Z')}
-      />,
+      <>
+        <RungCard rung={broken} now={now} />
+        <RungDetails
+          id="details"
+          ladder={ladderOf(broken)}
+          rung={broken}
+          now={now}
+        />
+      </>,
+    );
+    expect(screen.getByTestId('rung-preview')).toHaveTextContent(
+      'Cannot be read',
     );
     expect(screen.getByRole('alert')).toHaveTextContent(
       'preview-name-template',

@@ -88,7 +88,9 @@ export function RungSignatures(props: {
     const prs = (previews ?? [])
       .filter(p => p.digest === digest && p.prNumber !== null)
       .map(p => `PR #${p.prNumber}`);
-    return prs.length ? prs.join(', ') : shortDigest(digest, { ellipsis: false });
+    return prs.length
+      ? prs.join(', ')
+      : shortDigest(digest, { ellipsis: false });
   };
   return (
     <Box data-testid={`signatures-${props.rung.name}`} mt={1} mb={1}>
