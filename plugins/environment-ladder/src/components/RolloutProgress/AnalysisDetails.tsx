@@ -6,11 +6,6 @@ import type {
   AnalysisRunStatus,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
-const PHASE_COLORS: Record<string, 'primary' | 'secondary' | 'default'> = {
-  Successful: 'primary',
-  Failed: 'secondary',
-  Error: 'secondary',
-};
 // The marks `kubectl argo rollouts get rollout` uses for a measurement's phase.
 const PHASE_MARKS: Record<string, string> = {
   Successful: '✔',
@@ -30,8 +25,11 @@ function MetricValues(props: {
       <Chip
         size="small"
         variant="outlined"
-        color={PHASE_COLORS[metric.phase] ?? 'default'}
-        label={`${metric.name}: ${metric.phase}${
+        // The theme's text colour with the CLI's mark: coloured labels on a light
+        // outline fail contrast, and colour is never the only signal.
+        label={`${
+          PHASE_MARKS[metric.phase] ? `${PHASE_MARKS[metric.phase]} ` : ''
+        }${metric.name}: ${metric.phase}${
           // Without measurements (an older backend), the last value goes on the chip.
           measurements.length === 0 && metric.lastValue !== null
             ? ` (${metric.lastValue})`
@@ -59,8 +57,8 @@ function MetricValues(props: {
         </Typography>
       )}
       {metric.failureReason && (
-        <Typography variant="caption" color="error" component="div">
-          {metric.name}: {metric.failureReason}
+        <Typography variant="caption" component="div">
+          <strong>{metric.name}:</strong> {metric.failureReason}
         </Typography>
       )}
       {!metric.failureReason && metric.message && (
@@ -91,11 +89,12 @@ export function AnalysisDetails(props: { runs: AnalysisRunStatus[] }) {
           {run.failureReason && (
             <Typography
               variant="caption"
-              color="error"
               component="div"
               data-testid={`analysis-failure-${run.name}`}
             >
-              Why it {run.phase === 'Failed' ? 'failed' : 'ended'}:{' '}
+              <strong>
+                Why it {run.phase === 'Failed' ? 'failed' : 'ended'}:
+              </strong>{' '}
               {run.failureReason}
             </Typography>
           )}

@@ -54,14 +54,14 @@ describe('RungSignatures', () => {
       'signed',
     );
     expect(
-      screen.getByLabelText('sha256:111111111111: signed by ci-2026'),
+      screen.getByLabelText('1111111: signed by ci-2026'),
     ).toBeInTheDocument();
     expect(
-      screen.getByLabelText('sha256:222222222222: unsigned'),
+      screen.getByLabelText('2222222: unsigned'),
     ).toBeInTheDocument();
     expect(
       screen.getByLabelText(
-        'sha256:333333333333: could not check: registry unavailable',
+        '3333333: could not check: registry unavailable',
       ),
     ).toBeInTheDocument();
 

@@ -8,11 +8,11 @@ import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import {
-  shortDigest,
   type DigestSignature,
   LadderRung,
   type SignatureRequirement,
 } from '@environment-ladder/plugin-environment-ladder-common';
+import { tinyDigest } from '../DigestChip';
 
 /** The details the server gave, as the tooltip shows them. */
 function SignatureDetails(props: { verdict: DigestSignature }) {
@@ -84,13 +84,15 @@ export function RungSignatures(props: {
 }) {
   const { signatures, previews } = props.rung;
   if (!signatures || signatures.digests.length === 0) return null;
+  // The card shows the digest already: a label only tells several apart, in the
+  // card's own short form (or by pull request on the preview rung).
+  const several = signatures.digests.length > 1;
   const labelOf = (digest: string) => {
     const prs = (previews ?? [])
       .filter(p => p.digest === digest && p.prNumber !== null)
       .map(p => `PR #${p.prNumber}`);
-    return prs.length
-      ? prs.join(', ')
-      : shortDigest(digest, { ellipsis: false });
+    if (prs.length) return prs.join(', ');
+    return several ? tinyDigest(digest) : undefined;
   };
   return (
     <Box data-testid={`signatures-${props.rung.name}`} mt={1} mb={1}>
