@@ -606,8 +606,8 @@ describe('promotions over HTTP', () => {
       expect(other.body).toEqual(
         errorBody(
           'ConflictError',
-          `Rule no-promotion-in-flight: A promotion to Staging is already in flight (${
-            response.body.promotion.id
+          `Rule no-promotion-in-flight: A promotion to Staging is already in flight (pull request #${
+            response.body.promotion.pullRequest.number
           }, state pr-open, sha256:${C2.slice(
             7,
             19,

@@ -1,4 +1,7 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -63,6 +66,7 @@ describe('legacy exports', () => {
           <EntityLadderOverviewCard />
         </EntityProvider>
       </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
     expect(await screen.findByTestId('summary-staging')).toHaveTextContent(
       'Staging',
@@ -75,6 +79,20 @@ describe('legacy exports', () => {
     );
     expect(screen.getByTestId('summary-dr')).toHaveTextContent(
       "cluster 'dr' did not answer within 5000 ms",
+    );
+    // Health in words beside its icon, and each rung a link to its details on the tab.
+    expect(screen.getByTestId('summary-dr')).toHaveTextContent(
+      'Cannot be read',
+    );
+    expect(screen.getByRole('link', { name: 'Staging' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/environments?rung=staging',
+    );
+    expect(
+      screen.getByRole('link', { name: /Open the Environments tab/ }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/environments',
     );
   });
 });

@@ -12,12 +12,7 @@ import { checkPromotionRules } from './checkPromotionRules';
 function check(
   request: { targetEnvironment: string; digest?: string },
   ladder = ladderOf({}),
-  inFlight: Array<{
-    targetEnvironment: string;
-    state: string;
-    id?: string;
-    digest?: string;
-  }> = [],
+  inFlight: Parameters<typeof checkPromotionRules>[0]['inFlight'] = [],
 ) {
   return checkPromotionRules({ ladder, request, rungs: RUNG_RULES, inFlight });
 }
@@ -308,13 +303,26 @@ describe('checkPromotionRules', () => {
     it('refuses a second promotion to the same target while one is in flight (conflict)', () => {
       for (const state of ['requested', 'pr-open', 'merged', 'running']) {
         const result = check({ targetEnvironment: 'prod' }, ladderOf({}), [
-          { targetEnvironment: 'prod', state, id: 'p-1', digest: V2 },
+          {
+            targetEnvironment: 'prod',
+            state,
+            id: 'p-1',
+            digest: V2,
+            requestedBy: 'user:default/jane',
+            pullRequest: state === 'requested' ? null : { number: 7 },
+          },
         ]);
+        // A person's words: the pull request, or who asked; never the ledger's id.
+        const what =
+          state === 'requested'
+            ? 'requested by user:default/jane'
+            : 'pull request #7';
         expect(result.refusal).toEqual({
           rule: 'no-promotion-in-flight',
           kind: 'conflict',
-          message: `A promotion to prod is already in flight (p-1, state ${state}, sha256:b2b2b2b2b2b2…); wait until it is verified or has failed`,
+          message: `A promotion to prod is already in flight (${what}, state ${state}, sha256:b2b2b2b2b2b2…); wait until it is verified or has failed`,
         });
+        expect(result.refusal?.message).not.toContain('p-1');
       }
     });
 

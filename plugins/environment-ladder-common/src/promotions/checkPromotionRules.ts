@@ -96,6 +96,8 @@ export function checkPromotionRules(input: {
     state: string;
     id?: string;
     digest?: string;
+    pullRequest?: { number: number } | null;
+    requestedBy?: string;
   }>;
 }): PromotionRulesResult {
   const { ladder, request, rungs, inFlight } = input;
@@ -420,8 +422,11 @@ export function checkPromotionRules(input: {
   );
   if (busy.length) {
     const first = busy[0];
+    // Words a person can act on: the pull request (or who asked), never a ledger id.
     const details = [
-      first.id,
+      first.pullRequest
+        ? `pull request #${first.pullRequest.number}`
+        : first.requestedBy && `requested by ${first.requestedBy}`,
       `state ${first.state}`,
       first.digest ? shortDigest(first.digest) : undefined,
     ]

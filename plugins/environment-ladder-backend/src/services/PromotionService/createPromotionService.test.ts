@@ -613,7 +613,9 @@ describe.each(databases.eachSupportedId())(
 
       await expect(second).rejects.toThrow(
         new ConflictError(
-          `Rule no-promotion-in-flight: A promotion to Staging is already in flight (${promotion.id}, state pr-open, sha256:c3c3c3c3c3c3…); wait until it is verified or has failed`,
+          `Rule no-promotion-in-flight: A promotion to Staging is already in flight (pull request #${
+            promotion.pullRequest!.number
+          }, state pr-open, sha256:c3c3c3c3c3c3…); wait until it is verified or has failed`,
         ),
       );
       await expect(requestAs(OLGA)).rejects.toThrow(

@@ -154,7 +154,7 @@ describe.each(databases.eachSupportedId())(
         store.create(request({ digest: `sha256:${'c3'.repeat(32)}` })),
       ).rejects.toThrow(
         new ConflictError(
-          `A promotion of component:default/shop to prod is already in flight (${promotion.id}, state requested); wait until it is verified or has failed`,
+          `A promotion of component:default/shop to prod is already in flight (requested by ${promotion.requestedBy}, state requested); wait until it is verified or has failed`,
         ),
       );
       // Other targets and other entities are free.

@@ -227,7 +227,15 @@ export async function createPromotionStore(options: {
           .first()) as PromotionRow | undefined;
         if (blocking) {
           throw new ConflictError(
-            `A promotion of ${input.entityRef} to ${input.targetEnvironment} is already in flight (${blocking.id}, state ${blocking.state}); wait until it is verified or has failed`,
+            `A promotion of ${input.entityRef} to ${
+              input.targetEnvironment
+            } is already in flight (${
+              blocking.pull_request_number
+                ? `pull request #${blocking.pull_request_number}`
+                : `requested by ${blocking.requested_by}`
+            }, state ${
+              blocking.state
+            }); wait until it is verified or has failed`,
           );
         }
         if (attempt >= CREATE_ATTEMPTS) {
