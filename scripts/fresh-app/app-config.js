@@ -27,8 +27,9 @@ for (const method of kubernetes.clusterLocatorMethods) {
     cluster.url = url.origin;
   }
 }
-// Promotions need a GitOps repository; this check reads ladders only.
-const { gitops, ...environmentLadder } = demo.environmentLadder;
+// Promotions need a GitOps repository, signature checks the demo's registry
+// (and key files beside the demo's config); this check reads ladders only.
+const { gitops, signatures, ...environmentLadder } = demo.environmentLadder;
 
 const local = {
   app: { baseUrl: base },
