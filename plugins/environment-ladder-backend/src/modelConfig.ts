@@ -1,6 +1,6 @@
-import { readDurationFromConfig, type Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { durationToMilliseconds } from '@backstage/types';
+import { readPositiveDuration } from './config/readers';
 import { parseLabelSelector } from './services/ClusterModel/labelSelector';
 
 /** The live cluster model's settings and the view path's reuse window. */
@@ -19,37 +19,6 @@ export interface ModelConfig {
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-function readDuration(
-  config: Config,
-  key: string,
-  fallbackMs: number,
-  allowZero: boolean,
-): number {
-  if (!config.has(key)) return fallbackMs;
-  let ms: number;
-  try {
-    ms = durationToMilliseconds(
-      typeof config.getOptional(key) === 'string'
-        ? readDurationFromConfig(config, { key })
-        : readDurationFromConfig(config.getConfig(key)),
-    );
-  } catch (error) {
-    throw new InputError(
-      `Invalid config value at 'environmentLadder.${key}': ${
-        (error as Error).message
-      }`,
-    );
-  }
-  if (!(ms > 0) && !(allowZero && ms === 0)) {
-    throw new InputError(
-      `Invalid config value at 'environmentLadder.${key}': must be ${
-        allowZero ? 'zero or longer' : 'longer than zero'
-      }`,
-    );
-  }
-  return ms;
-}
 
 /** Reads `environmentLadder.model` and `environmentLadder.accessReuse`; throws InputError naming a bad key. */
 export function readModelConfig(root: Config): ModelConfig {
@@ -106,10 +75,20 @@ export function readModelConfig(root: Config): ModelConfig {
     watchTimeoutSeconds: Math.max(
       1,
       Math.round(
-        readDuration(config ?? empty, 'model.watchTimeout', 300_000, false) /
-          1000,
+        readPositiveDuration(
+          config ?? empty,
+          'model.watchTimeout',
+          'environmentLadder.model.watchTimeout',
+          300_000,
+        ) / 1000,
       ),
     ),
-    accessReuseMs: readDuration(config ?? empty, 'accessReuse.window', 0, true),
+    accessReuseMs: readPositiveDuration(
+      config ?? empty,
+      'accessReuse.window',
+      'environmentLadder.accessReuse.window',
+      0,
+      { allowZero: true },
+    ),
   };
 }

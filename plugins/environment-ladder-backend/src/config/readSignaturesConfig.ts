@@ -1,9 +1,9 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { durationToMilliseconds } from '@backstage/types';
+import { readPositiveDuration } from './readers';
 import type { SignatureRequirement } from '@environment-ladder/plugin-environment-ladder-common';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 
@@ -184,9 +184,24 @@ export function readSignaturesConfig(
     trustedRoot,
     registries,
     rungs,
-    verifiedForMs: readDuration(config, 'verifiedFor', base, 24 * 3600_000),
-    retryAfterMs: readDuration(config, 'retryAfter', base, 60_000),
-    timeoutMs: readDuration(config, 'timeout', base, 5_000),
+    verifiedForMs: readPositiveDuration(
+      config,
+      'verifiedFor',
+      `${base}.verifiedFor`,
+      24 * 3600_000,
+    ),
+    retryAfterMs: readPositiveDuration(
+      config,
+      'retryAfter',
+      `${base}.retryAfter`,
+      60_000,
+    ),
+    timeoutMs: readPositiveDuration(
+      config,
+      'timeout',
+      `${base}.timeout`,
+      5_000,
+    ),
   };
 }
 
@@ -290,31 +305,4 @@ function readCredentials(
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1),
   };
-}
-
-function readDuration(
-  config: Config,
-  key: string,
-  base: string,
-  fallback: number,
-): number {
-  if (!config.has(key)) return fallback;
-  let ms: number;
-  try {
-    ms = durationToMilliseconds(
-      typeof config.getOptional(key) === 'string'
-        ? readDurationFromConfig(config, { key })
-        : readDurationFromConfig(config.getConfig(key)),
-    );
-  } catch (error) {
-    throw new InputError(
-      `Invalid config value at '${base}.${key}': ${(error as Error).message}`,
-    );
-  }
-  if (!(ms > 0)) {
-    throw new InputError(
-      `Invalid config value at '${base}.${key}': must be longer than zero`,
-    );
-  }
-  return ms;
 }

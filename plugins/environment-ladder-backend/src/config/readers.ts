@@ -28,12 +28,16 @@ export function readStringList(
   });
 }
 
-/** A duration given as `{ seconds: 5 }` or `'5s'`, longer than zero; `fallback` when absent. */
+/**
+ * A duration given as `{ seconds: 5 }` or `'5s'`, longer than zero (or zero too, with
+ * `allowZero`, where zero turns something off); `fallback` when absent.
+ */
 export function readPositiveDuration(
   config: Config,
   key: string,
   path: string,
   fallback: number,
+  options: { allowZero?: boolean } = {},
 ): number {
   if (!config.has(key)) {
     return fallback;
@@ -45,8 +49,11 @@ export function readPositiveDuration(
         : readDurationFromConfig(config.getConfig(key)),
     ),
   );
-  if (!(milliseconds > 0)) {
-    throw configError(path, 'must be longer than zero');
+  if (options.allowZero ? !(milliseconds >= 0) : !(milliseconds > 0)) {
+    throw configError(
+      path,
+      options.allowZero ? 'must be zero or longer' : 'must be longer than zero',
+    );
   }
   return milliseconds;
 }
