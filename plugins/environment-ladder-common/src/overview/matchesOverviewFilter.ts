@@ -6,6 +6,8 @@ const same = (a: string | null, b: string) =>
 /**
  * Whether a row meets every criterion of the filter. Entity refs and
  * lifecycles compare case-insensitively, as the catalog compares them.
+ *
+ * @public
  */
 export function matchesOverviewFilter(
   row: OverviewRow,

@@ -76,6 +76,8 @@ function summarizeRung(rung: LadderRung): OverviewCell {
  * One service's ladder as one row of the org-wide overview: per rung the
  * short digest, how it relates to the rung below, the rollout phase and how
  * many rules it breaks.
+ *
+ * @public
  */
 export function summarizeLadder(
   ladder: Ladder,

@@ -7,7 +7,11 @@
 
 import type { RolloutPhase, RungComparison } from '../types';
 
-/** One rung of the ladder as the overview's columns show it. */
+/**
+ * One rung of the ladder as the overview's columns show it.
+ *
+ * @public
+ */
 export interface OverviewRung {
   name: string;
   title: string;
@@ -15,7 +19,11 @@ export interface OverviewRung {
   kind?: 'preview';
 }
 
-/** One service in one rung. */
+/**
+ * One service in one rung.
+ *
+ * @public
+ */
 export interface OverviewCell {
   /** The rung's name, as in {@link OverviewRung}. */
   rung: string;
@@ -39,7 +47,11 @@ export interface OverviewCell {
   previews?: number;
 }
 
-/** Who a service is, as the overview lists and filters it. */
+/**
+ * Who a service is, as the overview lists and filters it.
+ *
+ * @public
+ */
 export interface OverviewService {
   /** `component:default/checkout`. */
   entityRef: string;
@@ -53,7 +65,11 @@ export interface OverviewService {
   lifecycle: string | null;
 }
 
-/** One service of the overview: who it is and one cell per rung. */
+/**
+ * One service of the overview: who it is and one cell per rung.
+ *
+ * @public
+ */
 export interface OverviewRow extends OverviewService {
   /** One cell per rung the ladder has, lowest first; empty when not set up. */
   cells: OverviewCell[];
@@ -65,7 +81,11 @@ export interface OverviewRow extends OverviewService {
   error?: string;
 }
 
-/** The org-wide overview as the API returns it. */
+/**
+ * The org-wide overview as the API returns it.
+ *
+ * @public
+ */
 export interface LadderOverview {
   /** The configured rungs, lowest first: the overview's columns. */
   rungs: OverviewRung[];
@@ -77,6 +97,8 @@ export interface LadderOverview {
 /**
  * What the overview can be narrowed to. Owner and system are full entity
  * refs; every given criterion must hold.
+ *
+ * @public
  */
 export interface OverviewFilter {
   owner?: string;

@@ -16,6 +16,8 @@ const MAX_PATH_LENGTH = 1024;
  * characters, no Unicode look-alikes of `/` or `.`); a leading `/` (absolute); empty, `.`
  * or `..` segments (traversal, `a//b`, a trailing `/`); and a `.git` segment (git's own
  * files).
+ *
+ * @public
  */
 export function repositoryPathProblem(path: unknown): string | null {
   if (typeof path !== 'string' || path.length === 0) return 'it is empty';
@@ -40,7 +42,11 @@ export function repositoryPathProblem(path: unknown): string | null {
   return null;
 }
 
-/** The placeholders (`{{name}}`, `{{ environment }}`) a template or glob uses, trimmed. */
+/**
+ * The placeholders (`{{name}}`, `{{ environment }}`) a template or glob uses, trimmed.
+ *
+ * @public
+ */
 export function templatePlaceholders(template: string): string[] {
   return [...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map(m => m[1]);
 }
@@ -49,6 +55,8 @@ export function templatePlaceholders(template: string): string[] {
  * Why `glob` cannot be a GitOps path glob, or null. A glob is a relative path whose
  * segments may hold `*` (any characters in one segment, but never a leading `.`) or be
  * `**` (any number of segments), and the placeholders of a path template.
+ *
+ * @public
  */
 export function pathGlobProblem(glob: unknown): string | null {
   if (typeof glob !== 'string' || glob.trim() === '') return 'it is empty';
@@ -71,6 +79,8 @@ export function pathGlobProblem(glob: unknown): string | null {
  * Whether `path` matches `glob` (both already rendered). `*` matches within one segment
  * and never a segment starting with `.` unless the glob's segment does; `**` matches any
  * number of whole segments, also none.
+ *
+ * @public
  */
 export function matchesPathGlob(glob: string, path: string): boolean {
   const globSegments = glob.split('/');

@@ -9,7 +9,11 @@ import type {
   Promotion,
 } from './types';
 
-/** The rule name a refusal by the permission policy carries. */
+/**
+ * The rule name a refusal by the permission policy carries.
+ *
+ * @public
+ */
 export const PERMISSION_RULE = 'permission';
 
 /**
@@ -24,6 +28,8 @@ export const PERMISSION_RULE = 'permission';
  * with no digest named (the one the source runs). A permission refusal comes
  * first: it is the one the viewer cannot fix by waiting. `permitted` is null
  * when the permission was not asked (then it refuses nothing).
+ *
+ * @public
  */
 export function promotionTargets(input: {
   ladder: Ladder;
@@ -93,7 +99,11 @@ export function promotionTargets(input: {
   return { targets, inFlight };
 }
 
-/** "PR #12 · pr-open", or the state alone before the pull request opens. */
+/**
+ * "PR #12 · pr-open", or the state alone before the pull request opens.
+ *
+ * @public
+ */
 export function describeInFlight(
   promotion: Pick<InFlightPromotion, 'pullRequest' | 'state'>,
 ): string {

@@ -12,6 +12,8 @@ import type { DigestSignature } from './types';
  * checked (registry down or rate-limited) is a warning under `required` (not proven bad,
  * but not proven good either) and nothing under `warn`. `off`, or a rung without
  * verdicts, breaks nothing. A preview's digest is named with its pull request.
+ *
+ * @public
  */
 export function findSignatureViolations(
   rung: Pick<LadderRung, 'name' | 'title' | 'signatures' | 'previews'>,

@@ -1,7 +1,11 @@
 import type { Digest, LadderRung } from '../types';
 import { imageRepository } from './imageRepository';
 
-/** A digest to verify and the repository its signatures live next to. */
+/**
+ * A digest to verify and the repository its signatures live next to.
+ *
+ * @public
+ */
 export interface SignableDigest {
   digest: Digest;
   repository: string;
@@ -15,6 +19,8 @@ export interface SignableDigest {
  * A preview's digest is looked up among the rung's workloads (the preview's Deployment);
  * when none runs it, `fallbackRepository` (the service's image elsewhere on the ladder:
  * one build climbs every rung) is used, and without one the digest is left out.
+ *
+ * @public
  */
 export function signableDigests(
   rung: Pick<LadderRung, 'digests' | 'workloads' | 'rollouts' | 'previews'>,

@@ -1,6 +1,10 @@
 import type { Digest } from '../types';
 
-/** Whether a rung needs its digests signed: refuse (`required`), flag (`warn`) or ignore (`off`). */
+/**
+ * Whether a rung needs its digests signed: refuse (`required`), flag (`warn`) or ignore (`off`).
+ *
+ * @public
+ */
 export type SignatureRequirement = 'required' | 'warn' | 'off';
 
 /**
@@ -12,15 +16,25 @@ export type SignatureRequirement = 'required' | 'warn' | 'off';
  *   untrusted key or identity, a payload naming another digest, an expired certificate…).
  * - `unavailable`: the registry could not be asked (down, rate-limited, not configured);
  *   retried after a short window.
+ *
+ * @public
  */
 export type SignatureStatus = 'signed' | 'unsigned' | 'invalid' | 'unavailable';
 
-/** Who signed a digest. */
+/**
+ * Who signed a digest.
+ *
+ * @public
+ */
 export type DigestSigner =
   | { kind: 'key'; name: string }
   | { kind: 'keyless'; name: string; issuer: string; subject: string };
 
-/** The signature verdict of one digest, as the ladder shows it. */
+/**
+ * The signature verdict of one digest, as the ladder shows it.
+ *
+ * @public
+ */
 export interface DigestSignature {
   digest: Digest;
   /** The repository the signatures were looked up in, e.g. `ghcr.io/acme/checkout`. */
@@ -40,7 +54,11 @@ export interface DigestSignature {
   checkedAt: string;
 }
 
-/** The signature verdicts of the digests a rung shows (its own and its previews'). */
+/**
+ * The signature verdicts of the digests a rung shows (its own and its previews').
+ *
+ * @public
+ */
 export interface RungSignatures {
   requirement: SignatureRequirement;
   digests: DigestSignature[];

@@ -4,7 +4,11 @@ import type {
   OverviewFilter,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
-/** Builds the org-wide overview: every service the caller may see × every rung. */
+/**
+ * Builds the org-wide overview: every service the caller may see × every rung.
+ *
+ * @public
+ */
 export interface OverviewService {
   /**
    * The overview as the caller may see it: services from the catalog read

@@ -8,6 +8,7 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   findDigestSignature,
+  imageRepository,
   pullRequestText,
   updateImageDigest,
   type ImageDigestEdit,
@@ -25,7 +26,6 @@ import type {
 } from '../GitOpsRepository/types';
 import type { LadderService } from '../LadderService/types';
 import type { PromotionStore } from '../PromotionStore/types';
-import { imageRepository } from './imageRepository';
 import { resolvePromotionTarget } from './resolvePromotionTarget';
 
 /** What the promotion service and the reconciler share: planning, claims, opening pull requests. */

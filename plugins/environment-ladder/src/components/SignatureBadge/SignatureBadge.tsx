@@ -78,7 +78,11 @@ export function SignatureBadge(props: {
   );
 }
 
-/** Every digest's signature verdict of a rung (its own and its previews'); nothing when the server checks no signatures. */
+/**
+ * Every digest's signature verdict of a rung (its own and its previews'); nothing when the server checks no signatures.
+ *
+ * @public
+ */
 export function RungSignatures(props: {
   rung: Pick<LadderRung, 'name' | 'signatures' | 'previews'>;
 }) {
