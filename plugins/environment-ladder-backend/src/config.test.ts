@@ -43,6 +43,7 @@ describe('readLadderConfig', () => {
           clusters: [],
           namespaces: [],
           gate: { type: 'review', canaryAnalysis: false },
+          freezes: [],
           declared: {},
         },
         {
@@ -51,6 +52,7 @@ describe('readLadderConfig', () => {
           clusters: ['dev'],
           namespaces: [],
           gate: { type: 'auto-merge', canaryAnalysis: false },
+          freezes: [],
           declared: {},
         },
         {
@@ -59,6 +61,7 @@ describe('readLadderConfig', () => {
           clusters: ['prod'],
           namespaces: ['shop'],
           gate: { type: 'review-and-approval', canaryAnalysis: true },
+          freezes: [],
           declared: {
             scale: 'HPA-managed',
             replicas: { min: 3, max: 20 },
@@ -67,6 +70,53 @@ describe('readLadderConfig', () => {
         },
       ],
     });
+  });
+
+  it('reads recurring and dated freeze windows; a recurring one is in UTC unless it says', () => {
+    const config = read({
+      rungs: [
+        {
+          name: 'prod',
+          freezes: [
+            {
+              reason: 'Weekend freeze',
+              schedule: '0 18 * * FRI',
+              duration: '62h',
+              timeZone: 'Europe/Berlin',
+            },
+            {
+              reason: 'Nightly',
+              schedule: '0 1 * * *',
+              duration: { hours: 2 },
+            },
+            {
+              reason: 'Year-end freeze',
+              from: '2026-12-23T00:00:00+01:00',
+              until: '2027-01-04T09:00:00+01:00',
+            },
+          ],
+        },
+      ],
+    });
+    expect(config.rungs[0].freezes).toEqual([
+      {
+        reason: 'Weekend freeze',
+        schedule: '0 18 * * FRI',
+        durationMs: 62 * 3_600_000,
+        timeZone: 'Europe/Berlin',
+      },
+      {
+        reason: 'Nightly',
+        schedule: '0 1 * * *',
+        durationMs: 2 * 3_600_000,
+        timeZone: 'UTC',
+      },
+      {
+        reason: 'Year-end freeze',
+        from: '2026-12-23T00:00:00+01:00',
+        until: '2027-01-04T09:00:00+01:00',
+      },
+    ]);
   });
 
   it('reads the cache freshness', () => {
@@ -139,6 +189,100 @@ describe('readLadderConfig', () => {
       /'environmentLadder.rungs\[0\].declared.replicas'.*larger/,
     ],
     [
+      'a freeze without a reason',
+      { rungs: [{ name: 'dev', freezes: [{ from: 'x', until: 'y' }] }] },
+      /'environmentLadder.rungs\[0\].freezes\[0\].reason'/,
+    ],
+    [
+      'a freeze that is neither recurring nor dated',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [{ reason: 'x', from: '2026-12-23T00:00:00Z' }],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*from and until/,
+    ],
+    [
+      'a freeze that is both',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [
+              {
+                reason: 'x',
+                schedule: '0 18 * * FRI',
+                duration: '1h',
+                from: '2026-12-23T00:00:00Z',
+              },
+            ],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*not both/,
+    ],
+    [
+      'a recurring freeze without a duration',
+      {
+        rungs: [
+          { name: 'dev', freezes: [{ reason: 'x', schedule: '0 18 * * FRI' }] },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\].duration'/,
+    ],
+    [
+      'a freeze with a bad schedule',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [{ reason: 'x', schedule: '0 25 * * *', duration: '1h' }],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*25 is outside 0-23/,
+    ],
+    [
+      'a freeze in an unknown time zone',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [
+              {
+                reason: 'x',
+                schedule: '0 1 * * *',
+                duration: '1h',
+                timeZone: 'CEST',
+              },
+            ],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*not an IANA time zone/,
+    ],
+    [
+      'a dated freeze without an offset',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [
+              {
+                reason: 'x',
+                from: '2026-12-23T00:00',
+                until: '2027-01-04T00:00:00Z',
+              },
+            ],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*with an offset/,
+    ],
+    [
       'a bad timeout',
       { rungs: [{ name: 'dev' }], clusterTimeout: 'soon' },
       /'environmentLadder.clusterTimeout'/,
@@ -195,6 +339,7 @@ describe('readLadderConfig with a preview rung', () => {
       clusters: ['previews'],
       namespaces: [],
       gate: { type: 'review', canaryAnalysis: false },
+      freezes: [],
       declared: {},
       previews: {
         nameTemplate: '{{entity}}-{{branch_slug}}-{{number}}',

@@ -54,6 +54,7 @@ const promotionRequestBody = z
     digest: z.string().max(200).optional(),
     reason: z.string().trim().min(1, 'must say why').max(2000),
     dryRun: z.boolean().optional(),
+    overrideFreeze: z.boolean().optional(),
     idempotencyKey: z
       .string()
       .regex(
@@ -290,6 +291,7 @@ export async function createRouter(options: {
     name: rung.name,
     gate: rung.gate,
     preview: rung.kind === 'preview',
+    freezes: rung.freezes,
   }));
   async function ladderPromotions(
     ladder: Ladder,
@@ -399,6 +401,9 @@ export async function createRouter(options: {
       entity,
       request.targetEnvironment,
     );
+    if (request.overrideFreeze) {
+      await permissionChecks.assertCanOverrideFreeze(credentials, entity);
+    }
     const response = await promotionService.request({
       request,
       entity,

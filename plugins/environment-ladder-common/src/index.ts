@@ -84,10 +84,17 @@ export { validatePreviewNameTemplate } from './previews/validatePreviewNameTempl
 
 export {
   checkPromotionRules,
+  describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,
   type PromotionRulesResult,
 } from './promotions/checkPromotionRules';
+export {
+  findActiveFreeze,
+  freezeWindowProblem,
+  type ActiveFreeze,
+  type FreezeWindow,
+} from './promotions/freezeWindows';
 export {
   nextPromotionState,
   type PromotionObservation,

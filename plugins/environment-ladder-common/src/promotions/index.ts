@@ -1,4 +1,6 @@
-export { checkPromotionRules } from './checkPromotionRules';
+export { checkPromotionRules, describeFreezeEnd } from './checkPromotionRules';
+export { findActiveFreeze, freezeWindowProblem } from './freezeWindows';
+export type { ActiveFreeze, FreezeWindow } from './freezeWindows';
 export type {
   PromotionGate,
   PromotionRefusal,

@@ -1,5 +1,6 @@
 import type { Ladder } from '../types';
 import { checkPromotionRules, type PromotionGate } from './checkPromotionRules';
+import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
 import { rungLabel } from './internal';
 import { isPromotionInFlight } from './promotionStates';
 import type {
@@ -33,11 +34,19 @@ export const PERMISSION_RULE = 'permission';
  */
 export function promotionTargets(input: {
   ladder: Ladder;
-  rungs: Array<{ name: string; gate: PromotionGate; preview?: boolean }>;
+  rungs: Array<{
+    name: string;
+    gate: PromotionGate;
+    preview?: boolean;
+    freezes?: FreezeWindow[];
+  }>;
   promotions: Promotion[];
   permitted: ReadonlySet<string> | null;
+  /** Defaults to now; the freeze windows are read at this instant. */
+  now?: Date;
 }): LadderPromotions {
   const { ladder, rungs, promotions, permitted } = input;
+  const now = input.now ?? new Date();
   const inFlight: InFlightPromotion[] = promotions
     .filter(promotion => isPromotionInFlight(promotion.state))
     .map(promotion => ({
@@ -59,6 +68,7 @@ export function promotionTargets(input: {
       request: { targetEnvironment: rung.name },
       rungs,
       inFlight: promotions,
+      now,
     });
     if (!result.sourceEnvironment) continue;
     const label = rungLabel(rung);
@@ -66,6 +76,7 @@ export function promotionTargets(input: {
       targetEnvironment: rung.name,
       sourceEnvironment: result.sourceEnvironment,
       digest: result.digest,
+      freeze: findActiveFreeze(config.freezes ?? [], now),
     };
     if (permitted && !permitted.has(rung.name)) {
       targets.push({

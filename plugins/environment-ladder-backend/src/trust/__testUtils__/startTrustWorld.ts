@@ -277,6 +277,8 @@ export interface TrustBackendOptions {
    * takes the promotion over at once.
    */
   claimDuration?: string;
+  /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
+  freezes?: Record<string, unknown[]>;
   /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
   gitopsAnnotationOverrides?: {
     repositories?: string[];
@@ -419,7 +421,11 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
             clusters: ['prod'],
             gate: { type: 'review-and-approval', canaryAnalysis: true },
           },
-        ],
+        ].map(rung =>
+          backendOptions.freezes?.[rung.name]
+            ? { ...rung, freezes: backendOptions.freezes[rung.name] }
+            : rung,
+        ),
       },
     };
   }
