@@ -23,6 +23,7 @@ import { createClusterReader } from './services/ClusterReader/createClusterReade
 import { createCachedLadderService } from './services/LadderService/createCachedLadderService';
 import { createLadderService } from './services/LadderService/createLadderService';
 import { createOverviewService } from './services/OverviewService/createOverviewService';
+import { createMetricsService } from './services/MetricsService/createMetricsService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -241,6 +242,13 @@ export const environmentLadderPlugin = createBackendPlugin({
             }),
             promotionService,
             permissionChecks,
+            metricsService: createMetricsService({
+              catalog,
+              permissionChecks,
+              config: ladderConfig,
+              listForEntity: entityRef =>
+                promotionService.listForEntity(entityRef),
+            }),
             logger,
             accessReuseMs: modelConfig.accessReuseMs,
           }),
