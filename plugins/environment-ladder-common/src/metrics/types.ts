@@ -29,8 +29,11 @@ export type MetricsPromotion = Pick<
  * @public
  */
 export interface MetricsPeriod {
+  /** The start, inclusive. */
   from: string;
+  /** The end (the time of the request), inclusive. */
   to: string;
+  /** The length in days. */
   days: number;
 }
 
@@ -54,8 +57,11 @@ export interface RungDeploymentFrequency {
  * @public
  */
 export interface DurationFigure {
+  /** How many durations were measured. */
   count: number;
+  /** Their median in milliseconds; null when none. */
   medianMs: number | null;
+  /** Their 90th percentile (nearest rank) in milliseconds; null when none. */
   p90Ms: number | null;
 }
 
@@ -65,6 +71,7 @@ export interface DurationFigure {
  * @public
  */
 export interface DeliveryMetrics {
+  /** The period the figures cover. */
   period: MetricsPeriod;
   /** The services counted (a team's services the viewer may read). */
   entityRefs: string[];
@@ -72,6 +79,7 @@ export interface DeliveryMetrics {
   deploymentFrequency: RungDeploymentFrequency[];
   /** From request to verified, for promotions verified in `rung` (production) in the period. */
   leadTime: DurationFigure & { rung: string | null };
+  /** Changes that failed or were rolled back, over all changes. */
   changeFailureRate: {
     /** Ordinary promotions merged in the period (rollbacks are not changes). */
     changes: number;
