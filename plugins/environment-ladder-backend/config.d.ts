@@ -59,6 +59,12 @@ export interface Config {
        * scheduler's lock this long. Default 5 minutes.
        */
       reconcileTimeout?: HumanDuration | string;
+      /**
+       * Whether the requester and the service's owners get a notification (through the
+       * notifications plugin) for each promotion, updated in place as its state moves.
+       * Default true.
+       */
+      notifications?: boolean;
     };
     /** Where services' digests live in Git, and how a promotion changes one. */
     gitops?: {

@@ -35,6 +35,7 @@ describe('readLadderConfig', () => {
       promotionClaimMs: 30000,
       reconcileEveryMs: 30000,
       reconcileTimeoutMs: 300000,
+      notificationsEnabled: true,
       serviceContainer: undefined,
       rungs: [
         {
@@ -132,6 +133,20 @@ describe('readLadderConfig', () => {
     expect(() => read({ rungs, cache: { freshness: { seconds: 0 } } })).toThrow(
       /'environmentLadder.cache.freshness'/,
     );
+  });
+
+  it('reads whether promotions notify, on by default', () => {
+    expect(read({ rungs }).notificationsEnabled).toBe(true);
+    expect(
+      read({ rungs, promotions: { notifications: false } })
+        .notificationsEnabled,
+    ).toBe(false);
+  });
+
+  it('refuses a promotions.notifications that is not a boolean, naming the key', () => {
+    expect(() =>
+      read({ rungs, promotions: { notifications: 'sometimes' } }),
+    ).toThrow(/'environmentLadder.promotions.notifications'/);
   });
 
   it('reads a duration given as a string', () => {

@@ -84,6 +84,8 @@ export interface LadderConfig {
   reconcileEveryMs: number;
   /** How long one reconciler pass may take (and hold the scheduler's lock). */
   reconcileTimeoutMs: number;
+  /** Whether promotions send notifications (`promotions.notifications`, default true). */
+  notificationsEnabled: boolean;
   /** Signature checks (`signatures`); absent when not configured. */
   signatures?: SignaturesConfig;
 }

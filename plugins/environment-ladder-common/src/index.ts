@@ -129,3 +129,4 @@ export {
 } from './promotions/updateImageDigest';
 export * from './overview';
 export * from './signatures';
+export * from './metrics';

@@ -237,4 +237,29 @@ describe('LadderClient', () => {
       },
     });
   });
+
+  it('asks for the delivery metrics of one entity over a period, with the user token', async () => {
+    const seen: Array<{ search: string; auth: string | null }> = [];
+    server.use(
+      rest.get(`${baseUrl}/metrics`, (req, res, ctx) => {
+        seen.push({
+          search: req.url.search,
+          auth: req.headers.get('authorization'),
+        });
+        return res(ctx.json({ entityRefs: ['component:default/check out'] }));
+      }),
+    );
+    await expect(
+      client.getDeliveryMetrics(
+        { kind: 'Component', namespace: 'default', name: 'check out' },
+        30,
+      ),
+    ).resolves.toEqual({ entityRefs: ['component:default/check out'] });
+    expect(seen).toEqual([
+      {
+        search: '?entityRef=component%3Adefault%2Fcheck+out&period=30d',
+        auth: 'Bearer user-token',
+      },
+    ]);
+  });
 });
