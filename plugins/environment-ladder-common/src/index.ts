@@ -87,6 +87,7 @@ export {
   describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,
+  type PromotionRungRules,
   type PromotionRulesResult,
 } from './promotions/checkPromotionRules';
 export {
