@@ -40,6 +40,8 @@ export interface ReflectorStats {
   watches: number;
   relistsAfterGone: number;
   resumes: number;
+  /** Watches cut because they said nothing for the idle limit (silently dropped). */
+  idleRestarts: number;
   objects: number;
 }
 
@@ -53,12 +55,25 @@ export interface ReflectorOptions {
   /** Objects are indexed by this label's value (the entity's kubernetes-id). */
   indexLabel: string;
   get: KubernetesProxyGet;
-  /** A list, or a watch's headers, that take longer fail like a timeout. */
+  /**
+   * A list that takes longer fails like a timeout. Not applied to a watch: a
+   * healthy watch may be quiet for a minute, and through the Kubernetes
+   * plugin's proxy even its headers wait for its first event or bookmark.
+   */
   requestTimeoutMs: number;
   /** Asked of the API server for each watch; the stream is then resumed. */
   watchTimeoutSeconds: number;
+  /**
+   * A watch stream that says nothing (no event, no bookmark) for this long
+   * was dropped silently (a proxy or load balancer lost it): it is cut and
+   * resumed. Longer than `watchTimeoutSeconds`, so that a healthy stream ends
+   * on its own first.
+   */
+  watchIdleTimeoutMs: number;
   /** Told the index-label values of objects that changed (before and after). */
   onChange: (ids: Set<string>) => void;
+  /** Told when the reflector fails, or answers again after failing. */
+  onStateChange?: () => void;
   logger: LoggerService;
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -87,6 +102,7 @@ export class Reflector {
     watches: 0,
     relistsAfterGone: 0,
     resumes: 0,
+    idleRestarts: 0,
     objects: 0,
   };
   private running?: Promise<void>;
@@ -154,8 +170,13 @@ export class Reflector {
   }
 
   private setPhase(phase: 'syncing' | 'live' | 'error', error?: string) {
+    const failedBefore = this.phase === 'error' ? this.lastError : undefined;
+    const failedNow = phase === 'error' ? error : undefined;
     this.phase = phase;
     this.lastError = error;
+    // Views built while the cluster answered must not outlive its failure
+    // (nor the failure its recovery); a list that follows tells its own changes.
+    if (failedBefore !== failedNow) this.options.onStateChange?.();
     if (phase !== 'syncing') this.settle();
   }
 
@@ -178,7 +199,7 @@ export class Reflector {
   }
 
   private put(object: KubeObject, changed: Set<string>) {
-    const slim = slimObject(object);
+    const slim = slimObject(object, this.options.resource.key === 'pods');
     const key = objectKey(slim);
     const id = this.idOf(slim);
     // The object may have moved to another id (its label changed).
@@ -222,6 +243,8 @@ export class Reflector {
             await this.sleep(5 * 60_000);
             continue;
           }
+          // The cluster answers again: a later fault starts its pause anew.
+          pause = backoff.initialMs;
         }
         const startedAt = Date.now();
         await this.watch();
@@ -332,20 +355,24 @@ export class Reflector {
   /** Watches from the current resourceVersion until the stream ends. */
   private async watch() {
     this.counts.watches += 1;
-    const headers = new AbortController();
-    const connectTimer = setTimeout(
-      () => headers.abort(new DOMException('timeout', 'TimeoutError')),
-      this.options.requestTimeoutMs,
-    );
-    // A stream that says nothing (not even a bookmark) for longer than it
-    // was asked to last is dead: cut it and resume.
-    const idleLimitMs = (this.options.watchTimeoutSeconds + 30) * 1000;
+    const cut = new AbortController();
+    // Not the cluster timeout: the Kubernetes plugin's proxy (http-proxy)
+    // sends a watch's response headers only with the first byte of its body,
+    // so a quiet watch has no headers until its first event or bookmark.
+    // Only the idle limit bounds it, from the request on: a stream that says
+    // nothing (not even a bookmark) for longer than it was asked to last is
+    // dead: it is cut and resumed.
     let idleTimer: NodeJS.Timeout | undefined;
+    let idle = false;
     const touch = () => {
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => headers.abort(), idleLimitMs);
+      idleTimer = setTimeout(() => {
+        idle = true;
+        cut.abort();
+      }, this.options.watchIdleTimeoutMs);
     };
-    const signal = AbortSignal.any([this.abort.signal, headers.signal]);
+    const signal = AbortSignal.any([this.abort.signal, cut.signal]);
+    touch();
     let response: Response;
     try {
       response = await this.options.get(
@@ -358,14 +385,27 @@ export class Reflector {
         }),
         signal,
       );
-    } finally {
-      clearTimeout(connectTimer);
+    } catch (error) {
+      clearTimeout(idleTimer);
+      // Not one byte for the idle limit, where a healthy cluster ends the
+      // watch or sends a bookmark sooner: the cluster does not answer. Its
+      // rung says so, and the next attempt lists (bounded by the cluster timeout).
+      if (idle && !this.stopped) {
+        throw new Error(
+          this.describe(
+            `did not answer within ${this.options.watchIdleTimeoutMs} ms when watching`,
+          ),
+        );
+      }
+      throw error;
     }
     if (response.status === 410) {
+      clearTimeout(idleTimer);
       await response.body?.cancel();
       throw new GoneError();
     }
     if (!response.ok || !response.body) {
+      clearTimeout(idleTimer);
       await response.body?.cancel();
       throw new Error(
         this.describe(
@@ -393,6 +433,12 @@ export class Reflector {
         }
         if (changed.size > 0) this.options.onChange(changed);
       }
+      // Ended by the server, but mid-event: the answer is broken, not done.
+      if (buffer.trim()) {
+        throw new Error(
+          this.describe('returned a malformed answer when watching'),
+        );
+      }
     } catch (error) {
       if (error instanceof GoneError || this.stopped) throw error;
       if ((error as Error)?.message?.startsWith(`cluster '`)) throw error;
@@ -400,7 +446,21 @@ export class Reflector {
     } finally {
       clearTimeout(idleTimer);
     }
-    if (!this.stopped) this.setPhase('syncing');
+    if (idle && !this.stopped) {
+      this.counts.idleRestarts += 1;
+      this.options.logger.debug(
+        'Cluster model: a watch said nothing for its idle limit; resuming it',
+        {
+          cluster: this.options.cluster,
+          resource: this.options.resource.plural,
+          idleLimitMs: this.options.watchIdleTimeoutMs,
+        },
+      );
+    }
+    // The model stays live while the watch resumes: it holds every change up
+    // to the last resourceVersion, and the resumed watch replays any since.
+    // (Waiting for the resumed watch's first byte would hold views for up to
+    // a minute through the proxy.) A cluster that fails makes the resume fail.
   }
 
   private apply(line: string, changed: Set<string>) {
