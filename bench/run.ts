@@ -29,13 +29,7 @@ import {
   type FixtureClusters,
 } from '@environment-ladder/fixture-cluster';
 import { ROOT, startBackend, type Backend } from './lib/backend';
-import {
-  CLUSTERS,
-  ENTITY,
-  getLadder,
-  ladderRungErrors,
-  type Context,
-} from './lib/context';
+import { CLUSTERS, ENTITY, type Context } from './lib/context';
 import { generateServices } from './lib/generate';
 import { parseOptions, USAGE } from './lib/options';
 import {
@@ -165,19 +159,20 @@ export async function main(argv: string[]): Promise<number> {
         1,
       )} s after the backend was ready)`,
     );
-    const rungErrors = ladderRungErrors(await getLadder(ctx));
-    if (rungErrors.length > 0) {
-      throw new Error(
-        `the ladder's rungs have errors: ${rungErrors.join('; ')}`,
-      );
-    }
 
     const scale = await growModel(ctx, generated);
-    log(
-      `model holds ${scale.services} more services (${(
-        scale.modelCatchUpMs / 1000
-      ).toFixed(1)} s); heap +${fmtMB(scale.memory.heapDelta)}`,
-    );
+    if (scale.notCaughtUp) {
+      log(`the model did not catch up: ${scale.notCaughtUp}`);
+      notes.push(
+        `The model did not catch up with the added services: ${scale.notCaughtUp}.`,
+      );
+    } else {
+      log(
+        `model holds ${scale.services} more services (${(
+          scale.modelCatchUpMs / 1000
+        ).toFixed(1)} s); heap +${fmtMB(scale.memory.heapDelta)}`,
+      );
+    }
     const floor = await measureFloor(ctx);
     const views = await measureViews(ctx);
     const overview = await measureOverview(ctx);
@@ -306,9 +301,18 @@ export async function main(argv: string[]): Promise<number> {
     );
     rows.push({
       measure: `live: cluster change until an open tab shows it (median of ${live.samples.length}, through signals)`,
-      got: `${fmtMs(live.medianVisibleMs)} ms (signal after ${fmtMs(
-        live.medianSignalMs,
-      )} ms)`,
+      got: Number.isFinite(live.medianVisibleMs)
+        ? `${fmtMs(live.medianVisibleMs)} ms (signal after ${fmtMs(
+            live.medianSignalMs,
+          )} ms)`
+        : `${live.samples.filter(x => x.visibleMs === null).length} of ${
+            live.samples.length
+          } changes not shown within 10 s; shown: ${
+            live.samples
+              .filter(x => x.visibleMs !== null)
+              .map(x => `${fmtMs(x.visibleMs!)} ms`)
+              .join(', ') || 'none'
+          }`,
       against: 'Kubernetes plugin: its 10 s poll at best',
       target: '≤ 2 s',
       met: Number.isFinite(live.medianVisibleMs)
@@ -330,11 +334,13 @@ export async function main(argv: string[]): Promise<number> {
       against: `${Object.values(scale.objects).reduce(
         (a, b) => a + b,
         0,
-      )} objects added, learnt through watches in ${fmtMs(
-        scale.modelCatchUpMs,
-      )} ms`,
+      )} objects added, ${
+        scale.notCaughtUp
+          ? 'not all learnt (see below)'
+          : `learnt through watches in ${fmtMs(scale.modelCatchUpMs)} ms`
+      }`,
       target: '≤ 50 MB per 1,000 services',
-      met: per1000 <= 50 * 2 ** 20,
+      met: !scale.notCaughtUp && per1000 <= 50 * 2 ** 20,
     });
     if (github) {
       rows.push({
@@ -362,13 +368,21 @@ export async function main(argv: string[]): Promise<number> {
       });
       if (chunk.error) notes.push(`Chunk: ${chunk.error}.`);
     }
+    for (const sample of live.samples) {
+      if (sample.error) notes.push(`Live: ${sample.error}.`);
+    }
+    for (const [message, count] of Object.entries(overview.errors)) {
+      notes.push(`Overview: ${plural(count, 'row')}: ${message}`);
+    }
     if (viewRequests.watches > 0 || idle.requests.watches > 0) {
       notes.push(
         `Watches are the model's own streams: ${fmtInt(
           idle.requests.watches,
         )} watch requests in the ${idle.windowMs / 1000} s idle window (${
           CLUSTERS.length
-        } clusters); a watch that ends is reopened from its resourceVersion, without a list.`,
+        } clusters), ${fmtInt(
+          viewRequests.watches,
+        )} during the views; lists are the model's re-lists (or, during views, reads).`,
       );
     }
     if (idle.signals > 0) {

@@ -6,8 +6,13 @@
  */
 
 export interface SignalSubscription {
-  /** Resolves with the time (performance.now()) of the next message on the channel. */
+  /**
+   * Resolves with the time (performance.now()) of the next message on the
+   * channel not yet taken: at once when one arrived since the last call.
+   */
   next(timeoutMs: number): Promise<number | undefined>;
+  /** Forgets messages not yet taken. */
+  drain(): void;
   /** Messages received so far. */
   readonly received: number;
   close(): void;
@@ -30,6 +35,8 @@ export async function subscribe(
   });
   ws.send(JSON.stringify({ action: 'subscribe', channel }));
   let received = 0;
+  /** Arrival time of the newest message not yet taken by next(). */
+  let pending: number | undefined;
   let waiting: ((at: number) => void) | undefined;
   ws.addEventListener('message', event => {
     try {
@@ -40,14 +47,26 @@ export async function subscribe(
     }
     received += 1;
     const at = performance.now();
-    waiting?.(at);
-    waiting = undefined;
+    if (waiting) {
+      waiting(at);
+      waiting = undefined;
+    } else {
+      pending = at;
+    }
   });
   return {
     get received() {
       return received;
     },
+    drain() {
+      pending = undefined;
+    },
     next(timeoutMs) {
+      if (pending !== undefined) {
+        const at = pending;
+        pending = undefined;
+        return Promise.resolve(at);
+      }
       return new Promise(resolve => {
         const timer = setTimeout(() => {
           waiting = undefined;

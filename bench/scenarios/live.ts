@@ -20,7 +20,7 @@ import {
   type Context,
 } from '../lib/context';
 import { median, request } from '../lib/http';
-import { log, sleep } from '../lib/processes';
+import { log, sleep, waitFor } from '../lib/processes';
 import { subscribe } from '../lib/signals';
 
 const CLUSTER = 'dev';
@@ -32,6 +32,8 @@ export interface LiveSample {
   /** From the change to a refetched ladder showing it; null: not within the timeout. */
   visibleMs: number | null;
   refetches: number;
+  /** Why the sample could not be taken. */
+  error?: string;
 }
 
 export interface LiveResult {
@@ -55,9 +57,32 @@ export async function measureLive(ctx: Context): Promise<LiveResult> {
   const samples: LiveSample[] = [];
   try {
     for (let i = 0; i < options.liveSamples; i++) {
-      const old = digestOf(await getLadder(ctx));
+      // The previous change has settled: the rung runs one digest again.
+      let before: any;
+      const old = await waitFor(
+        `checkout's ${CLUSTER} rung to show one digest`,
+        10_000,
+        async () => digestOf((before = await getLadder(ctx))) ?? undefined,
+        backend.dead,
+        250,
+      ).catch(error => {
+        if (backend.dead()) throw error;
+        return undefined;
+      });
       if (!old) {
-        throw new Error(`checkout's ${CLUSTER} rung shows no single digest`);
+        // Not a reason to stop measuring: the sample failed, and says why.
+        const rung = before?.rungs?.find((r: any) => r.name === CLUSTER);
+        const why = `checkout's ${CLUSTER} rung showed no single digest within 10 s (${
+          rung?.error?.message ?? `digests: ${rung?.digests?.length ?? 0}`
+        })`;
+        log(`live ${i + 1}/${options.liveSamples}: ${why}`);
+        samples.push({
+          signalMs: null,
+          visibleMs: null,
+          refetches: 0,
+          error: why,
+        });
+        continue;
       }
       const oldHex = old.replace(/^sha256:/, '');
       const pods = await request(
@@ -80,6 +105,7 @@ export async function measureLive(ctx: Context): Promise<LiveResult> {
         .digest('hex');
       // Nothing else in flight: a signal now is this change's.
       await sleep(500);
+      tab.drain();
       const signal = tab.next(TIMEOUT_MS);
       const start = performance.now();
       for (const pod of running) {
@@ -167,9 +193,12 @@ export async function measureIdle(ctx: Context): Promise<IdleResult> {
       } s ...`,
     );
     await sleep(1000);
+    const signalsBefore = tabs.reduce((sum, tab) => sum + tab.received, 0);
     fixtures.resetStats();
     await sleep(options.idleMs);
     const requests = clusterRequests(fixtures);
+    const signals =
+      tabs.reduce((sum, tab) => sum + tab.received, 0) - signalsBefore;
     const perMinute = (n: number) => (n * 60_000) / options.idleMs;
     return {
       tabs: options.tabs,
@@ -179,7 +208,7 @@ export async function measureIdle(ctx: Context): Promise<IdleResult> {
         lists: perMinute(requests.lists),
         watches: perMinute(requests.watches),
       },
-      signals: tabs.reduce((sum, tab) => sum + tab.received, 0),
+      signals,
     };
   } finally {
     tabs.forEach(tab => tab.close());

@@ -6,6 +6,8 @@
  * holds for N services. Then the org-wide overview of every service: the first
  * load from the model and warm loads, with the cluster requests they cost.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   CLUSTERS,
@@ -15,7 +17,7 @@ import {
   type ClusterRequests,
   type Context,
 } from '../lib/context';
-import type { GeneratedServices } from '../lib/generate';
+import { GENERATED_LABEL, type GeneratedServices } from '../lib/generate';
 import { load, request, type LoadResult } from '../lib/http';
 import { log, sleep, waitFor } from '../lib/processes';
 
@@ -28,7 +30,7 @@ export async function waitForModelSync(ctx: Context, timeoutMs = 120_000) {
   let last = '';
   let quietSince = performance.now();
   await waitFor(
-    'the model to sync (watches open on every cluster, no list for 2 s)',
+    'the model to sync (watches open on every cluster, no list for 2 s, a whole ladder)',
     timeoutMs,
     async () => {
       const counts = CLUSTERS.map(name => ctx.fixtures.stats(name));
@@ -37,8 +39,14 @@ export async function waitForModelSync(ctx: Context, timeoutMs = 120_000) {
         last = lists;
         quietSince = performance.now();
       }
-      return counts.every(s => s.watches > 0) &&
-        performance.now() - quietSince >= 2000
+      if (
+        !counts.every(s => s.watches > 0) ||
+        performance.now() - quietSince < 2000
+      ) {
+        return undefined;
+      }
+      // And it answers: the measured service's ladder is whole.
+      return ladderRungErrors(await getLadder(ctx)).length === 0
         ? true
         : undefined;
     },
@@ -62,13 +70,19 @@ export interface ScaleResult {
   objects: Record<string, number>;
   /** From the first object added to the last service's ladder showing its workloads. */
   modelCatchUpMs: number;
+  /** Set when the model did not show the last service's workloads in time: why. */
+  notCaughtUp?: string;
   catalogServices: number;
   memory: MemoryFigures;
 }
 
 async function catalogServiceCount(ctx: Context): Promise<number> {
   const answer = await request(
-    `${ctx.backend.base}/api/catalog/entities/by-query?filter=kind=component,spec.type=service&limit=1`,
+    `${
+      ctx.backend.base
+    }/api/catalog/entities/by-query?limit=1&filter=${encodeURIComponent(
+      `kind=component,metadata.labels.${GENERATED_LABEL}=true`,
+    )}`,
     { headers: ctx.backend.auth },
   );
   return answer.status === 200 ? JSON.parse(answer.body).totalItems ?? 0 : 0;
@@ -79,6 +93,18 @@ export async function growModel(
   generated: GeneratedServices,
 ): Promise<ScaleResult> {
   const { backend, fixtures } = ctx;
+  const wanted = generated.names.length;
+  // The catalog reads the generated file at start; it may still be at it.
+  const catalogServices = await waitFor(
+    `the catalog to hold the ${wanted} generated services`,
+    300_000,
+    async () => {
+      const count = await catalogServiceCount(ctx);
+      return count >= wanted ? count : undefined;
+    },
+    backend.dead,
+    1000,
+  );
   const before = await backend.memory();
   const objects: Record<string, number> = {};
   log(
@@ -96,21 +122,9 @@ export async function growModel(
     }
   }
   const lastService = generated.names[generated.names.length - 1];
-  const wanted = generated.names.length;
-  // The catalog reads the generated file at start; it may still be at it.
-  const catalogServices = await waitFor(
-    `the catalog to hold the ${wanted} generated services`,
-    300_000,
-    async () => {
-      const count = await catalogServiceCount(ctx);
-      return count >= wanted ? count : undefined;
-    },
-    backend.dead,
-    1000,
-  );
   // What the last look saw, so that a wait that runs out says why.
   let lastSeen = 'no ladder yet';
-  await waitFor(
+  const notCaughtUp = await waitFor(
     `the model to show ${lastService}'s workloads`,
     60_000,
     async () => {
@@ -136,12 +150,17 @@ export async function growModel(
         ? true
         : undefined;
     },
-    () => backend.dead() ?? undefined,
+    backend.dead,
     250,
-  ).catch(error => {
-    throw new Error(`${(error as Error).message}; last seen: ${lastSeen}`);
-  });
-  const modelCatchUpMs = performance.now() - start;
+  )
+    .then(() => undefined)
+    .catch(error => {
+      // The model not catching up is a finding, not a reason to stop measuring.
+      if (backend.dead()) throw error;
+      return `${(error as Error).message}; last seen: ${lastSeen}`;
+    });
+  const caughtUp = !notCaughtUp;
+  const modelCatchUpMs = caughtUp ? performance.now() - start : NaN;
   // Let the signals and the derivations the change set off finish before the heap is read.
   await sleep(1000);
   const after = await backend.memory();
@@ -149,6 +168,7 @@ export async function growModel(
     services: wanted,
     objects,
     modelCatchUpMs,
+    notCaughtUp,
     catalogServices,
     memory: {
       heapUsedBefore: before.heapUsed,
@@ -165,6 +185,8 @@ export interface OverviewResult {
   rows: number;
   rungs: number;
   rowsWithErrors: number;
+  /** Each distinct error the rows carry, with how many rows carry it. */
+  errors: Record<string, number>;
   firstMs: number;
   firstStatus: number;
   /** Backend requests the page makes: the bench sends what the page sends. */
@@ -191,7 +213,23 @@ export async function measureOverview(ctx: Context): Promise<OverviewResult> {
     );
   }
   const body = JSON.parse(first.body);
+  fs.writeFileSync(path.join(options.outDir, 'overview.json'), first.body);
   const rows: any[] = body.rows ?? [];
+  const errors: Record<string, number> = {};
+  for (const row of rows) {
+    const messages = new Set<string>(
+      [
+        row.error,
+        row.notSetUp,
+        ...(row.cells ?? []).map(
+          (c: any) => c.error && `${c.rung}: ${c.error}`,
+        ),
+      ].filter(Boolean),
+    );
+    for (const message of messages) {
+      errors[message] = (errors[message] ?? 0) + 1;
+    }
+  }
   log(
     `overview: ${rows.length} rows in ${first.ms.toFixed(
       0,
@@ -209,8 +247,12 @@ export async function measureOverview(ctx: Context): Promise<OverviewResult> {
     rows: rows.length,
     rungs: (body.rungs ?? []).length,
     rowsWithErrors: rows.filter(
-      row => row.error || (row.cells ?? []).some((c: any) => c.error),
+      row =>
+        row.error ||
+        row.notSetUp ||
+        (row.cells ?? []).some((c: any) => c.error),
     ).length,
+    errors,
     firstMs: first.ms,
     firstStatus: first.status,
     backendRequests: 1,
