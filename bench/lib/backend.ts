@@ -145,12 +145,41 @@ export async function startBackend(options: {
   const base = `http://127.0.0.1:${port}`;
   const relLog = path.relative(ROOT, logFile);
   log(`backend starting on ${base} (log: ${relLog}) ...`);
-  const dead = () =>
-    backend.exitCode !== null || backend.signalCode !== null
-      ? `the backend exited (${
-          backend.exitCode ?? backend.signalCode
-        }); the end of ${relLog}:\n${tail(logFile)}`
+  // A plugin that fails to start does not always end the process (in
+  // development the backend logs the failure and lives on, never ready):
+  // its log says so, and that is as final as an exit.
+  let logRead = 0;
+  let startupFailure: string | undefined;
+  const failedToStart = () => {
+    if (startupFailure) return startupFailure;
+    try {
+      const size = fs.statSync(logFile).size;
+      if (size <= logRead) return undefined;
+      const fd = fs.openSync(logFile, 'r');
+      const chunk = Buffer.alloc(size - logRead);
+      fs.readSync(fd, chunk, 0, chunk.length, logRead);
+      fs.closeSync(fd);
+      // Whole lines only; a line being written is read next time.
+      const text = chunk.toString('utf8');
+      const end = text.lastIndexOf('\n') + 1;
+      logRead += Buffer.byteLength(text.slice(0, end));
+      if (/Backend startup failed|threw an error during startup/.test(text)) {
+        startupFailure = 'the backend failed to start';
+      }
+    } catch {
+      // no log yet
+    }
+    return startupFailure;
+  };
+  const dead = () => {
+    const exited =
+      backend.exitCode !== null || backend.signalCode !== null
+        ? `the backend exited (${backend.exitCode ?? backend.signalCode})`
+        : failedToStart();
+    return exited
+      ? `${exited}; the end of ${relLog}:\n${tail(logFile)}`
       : undefined;
+  };
   const notReady = () => `the end of ${relLog}:\n${tail(logFile)}`;
   try {
     await waitFor(

@@ -18,13 +18,21 @@ export function log(message: string) {
 export const sleep = (ms: number) =>
   new Promise(resolve => setTimeout(resolve, ms));
 
-/** The last `lines` lines of a log file, for an error message that says why at once. */
+/**
+ * The last `lines` lines of a log file, for an error message that says why at
+ * once: colours stripped, and without the bench's own readiness polls.
+ */
 export function tail(file: string, lines = 40): string {
   try {
     return fs
       .readFileSync(file, 'utf8')
+      .replace(/\x1b\[[0-9;]*m/g, '')
       .split('\n')
-      .filter(line => line.trim() !== '')
+      .filter(
+        line =>
+          line.trim() !== '' &&
+          !line.includes('/.backstage/health/v1/readiness'),
+      )
       .slice(-lines)
       .join('\n');
   } catch {
