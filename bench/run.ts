@@ -307,7 +307,7 @@ export async function main(argv: string[]): Promise<number> {
           )} ms)`
         : `${live.samples.filter(x => x.visibleMs === null).length} of ${
             live.samples.length
-          } changes not shown within 10 s; shown: ${
+          } changes not shown within ${options.quick ? 5 : 10} s; shown: ${
             live.samples
               .filter(x => x.visibleMs !== null)
               .map(x => `${fmtMs(x.visibleMs!)} ms`)

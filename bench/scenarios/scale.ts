@@ -126,7 +126,8 @@ export async function growModel(
   let lastSeen = 'no ladder yet';
   const notCaughtUp = await waitFor(
     `the model to show ${lastService}'s workloads`,
-    60_000,
+    // A healthy model learns 100 services in seconds; CI need not wait out a minute.
+    ctx.options.quick ? 20_000 : 60_000,
     async () => {
       const ladder = await getLadder(
         ctx,
