@@ -1,5 +1,6 @@
 // Adds up the closing counts of Jest ("Tests: 3 failed, 1 skipped, 40 passed, 44 total")
-// and Playwright ("12 passed", "1 failed", "2 skipped") logs, and prints "passed failed skipped".
+// and Playwright ("12 passed", "1 failed", "2 skipped") logs given as arguments (scripts/test.sh:
+// the unit, replicas and browser steps), and prints "passed failed skipped".
 const fs = require('fs');
 let passed = 0;
 let failed = 0;

@@ -30,7 +30,12 @@ step prettier yarn prettier --check .
 step lint yarn lint:all
 # The checked-in API reports (report*.api.md, cli-report.md) match the code.
 step api-reports yarn build:api-reports --ci
-step unit env CI=true yarn test --ci
+# The replicas test has its own step below: not twice.
+step unit env CI=true yarn test --ci --testPathIgnorePatterns 'src/trust/replicas\.test\.ts$'
+# Two real backend processes of the demo on one PostgreSQL and one Redis
+# (src/trust/replicas.test.ts; ports 27100-27999, several minutes; skipped with a
+# printed reason where there is no PostgreSQL or Redis).
+step replicas env -C plugins/environment-ladder-backend ENVIRONMENT_LADDER_REPLICAS_TEST=1 CI=true NODE_OPTIONS=--experimental-vm-modules yarn backstage-cli package test --ci --maxWorkers=1 src/trust/replicas
 step browser yarn test:e2e
 # The benchmark's quick mode: same scenarios, seconds of load, no targets
 # enforced; fails only when it cannot measure (own ports: 7407, 7501-7504,
@@ -42,7 +47,7 @@ step fresh-app ./scripts/fresh-app-test.sh
 
 # One closing line in the plain form, counting test cases across runners.
 passed=0; failed=0; skipped=0
-read -r p f s < <(node "$ROOT/scripts/count-tests.js" "$LOG_DIR/unit.log" "$LOG_DIR/browser.log")
+read -r p f s < <(node "$ROOT/scripts/count-tests.js" "$LOG_DIR/unit.log" "$LOG_DIR/replicas.log" "$LOG_DIR/browser.log")
 passed=$p; failed=$f; skipped=$s
 echo
 if [ ${#failed_steps[@]} -gt 0 ]; then

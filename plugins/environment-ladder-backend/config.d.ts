@@ -59,6 +59,12 @@ export interface Config {
        * scheduler's lock this long. Default 5 minutes.
        */
       reconcileTimeout?: HumanDuration | string;
+      /**
+       * Whether the requester and the service's owners get a notification (through the
+       * notifications plugin) for each promotion, updated in place as its state moves.
+       * Default true.
+       */
+      notifications?: boolean;
     };
     /** Where services' digests live in Git, and how a promotion changes one. */
     gitops?: {
@@ -220,6 +226,28 @@ export interface Config {
         /** Whether a canary with a successful analysis is required after merge. */
         canaryAnalysis?: boolean;
       };
+      /**
+       * Freeze windows: while one is in force, a promotion into this rung is refused
+       * (rule `target-is-not-frozen`, 409) with the window's reason and end, unless the
+       * request sets `overrideFreeze` and the permission policy grants
+       * `environment-ladder.freeze.override`. A window is recurring (`schedule`,
+       * `duration`, `timeZone`, like Argo CD's sync windows) or dated (`from`, `until`).
+       * Windows that follow each other without a gap are one freeze.
+       */
+      freezes?: Array<{
+        /** Why, shown to whoever is refused, e.g. `Weekend freeze`. */
+        reason: string;
+        /** Five cron fields in `timeZone`: when each opening starts, e.g. `0 18 * * FRI`. */
+        schedule?: string;
+        /** How long each opening lasts (at most 31 days), e.g. `62h` or `{ hours: 62 }`. */
+        duration?: string | { days?: number; hours?: number; minutes?: number };
+        /** IANA time zone of the schedule; default `UTC`. */
+        timeZone?: string;
+        /** Dated window start: ISO 8601 with an offset, e.g. `2026-12-23T00:00:00+01:00`. */
+        from?: string;
+        /** Dated window end (excluded): ISO 8601 with an offset. */
+        until?: string;
+      }>;
       /** The values the company declares for this rung, shown next to what runs. */
       declared?: {
         /** Free text, e.g. `1–2 replicas` or `HPA-managed`. */

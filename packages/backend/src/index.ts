@@ -34,4 +34,8 @@ backend.add(import('@environment-ladder/plugin-environment-ladder-backend'));
 // Signals: open Environments tabs and the overview refetch when a ladder changes.
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// Notifications: a promotion's requester and the service's owners get one
+// notification per promotion, updated in place as it moves.
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 backend.start();

@@ -14,20 +14,32 @@ import {
   createEnvironmentLadderConditionalDecision,
   environmentLadderConditions,
 } from '@environment-ladder/plugin-environment-ladder-backend';
-import { promotionCreatePermission } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  freezeOverridePermission,
+  promotionCreatePermission,
+} from '@environment-ladder/plugin-environment-ladder-common';
 
 /** Members of this group may promote anything anywhere, prod included. */
 const RELEASE_MANAGERS = 'group:default/platform-team';
 
 /**
  * The demo's policy: a service's owners may promote it to dev and staging;
- * only the platform team may promote to prod. Everything else is allowed.
+ * only the platform team may promote to prod or override a freeze window.
+ * Everything else is allowed.
  */
 export class LadderPermissionPolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    if (isPermission(request.permission, freezeOverridePermission)) {
+      const claims = user?.info.ownershipEntityRefs ?? [];
+      return {
+        result: claims.includes(RELEASE_MANAGERS)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
     if (isPermission(request.permission, promotionCreatePermission)) {
       const claims = user?.info.ownershipEntityRefs ?? [];
       if (claims.includes(RELEASE_MANAGERS)) {

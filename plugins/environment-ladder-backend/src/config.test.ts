@@ -35,6 +35,7 @@ describe('readLadderConfig', () => {
       promotionClaimMs: 30000,
       reconcileEveryMs: 30000,
       reconcileTimeoutMs: 300000,
+      notificationsEnabled: true,
       serviceContainer: undefined,
       rungs: [
         {
@@ -43,6 +44,7 @@ describe('readLadderConfig', () => {
           clusters: [],
           namespaces: [],
           gate: { type: 'review', canaryAnalysis: false },
+          freezes: [],
           declared: {},
         },
         {
@@ -51,6 +53,7 @@ describe('readLadderConfig', () => {
           clusters: ['dev'],
           namespaces: [],
           gate: { type: 'auto-merge', canaryAnalysis: false },
+          freezes: [],
           declared: {},
         },
         {
@@ -59,6 +62,7 @@ describe('readLadderConfig', () => {
           clusters: ['prod'],
           namespaces: ['shop'],
           gate: { type: 'review-and-approval', canaryAnalysis: true },
+          freezes: [],
           declared: {
             scale: 'HPA-managed',
             replicas: { min: 3, max: 20 },
@@ -67,6 +71,53 @@ describe('readLadderConfig', () => {
         },
       ],
     });
+  });
+
+  it('reads recurring and dated freeze windows; a recurring one is in UTC unless it says', () => {
+    const config = read({
+      rungs: [
+        {
+          name: 'prod',
+          freezes: [
+            {
+              reason: 'Weekend freeze',
+              schedule: '0 18 * * FRI',
+              duration: '62h',
+              timeZone: 'Europe/Berlin',
+            },
+            {
+              reason: 'Nightly',
+              schedule: '0 1 * * *',
+              duration: { hours: 2 },
+            },
+            {
+              reason: 'Year-end freeze',
+              from: '2026-12-23T00:00:00+01:00',
+              until: '2027-01-04T09:00:00+01:00',
+            },
+          ],
+        },
+      ],
+    });
+    expect(config.rungs[0].freezes).toEqual([
+      {
+        reason: 'Weekend freeze',
+        schedule: '0 18 * * FRI',
+        durationMs: 62 * 3_600_000,
+        timeZone: 'Europe/Berlin',
+      },
+      {
+        reason: 'Nightly',
+        schedule: '0 1 * * *',
+        durationMs: 2 * 3_600_000,
+        timeZone: 'UTC',
+      },
+      {
+        reason: 'Year-end freeze',
+        from: '2026-12-23T00:00:00+01:00',
+        until: '2027-01-04T09:00:00+01:00',
+      },
+    ]);
   });
 
   it('reads the cache freshness', () => {
@@ -82,6 +133,20 @@ describe('readLadderConfig', () => {
     expect(() => read({ rungs, cache: { freshness: { seconds: 0 } } })).toThrow(
       /'environmentLadder.cache.freshness'/,
     );
+  });
+
+  it('reads whether promotions notify, on by default', () => {
+    expect(read({ rungs }).notificationsEnabled).toBe(true);
+    expect(
+      read({ rungs, promotions: { notifications: false } })
+        .notificationsEnabled,
+    ).toBe(false);
+  });
+
+  it('refuses a promotions.notifications that is not a boolean, naming the key', () => {
+    expect(() =>
+      read({ rungs, promotions: { notifications: 'sometimes' } }),
+    ).toThrow(/'environmentLadder.promotions.notifications'/);
   });
 
   it('reads a duration given as a string', () => {
@@ -137,6 +202,100 @@ describe('readLadderConfig', () => {
       'min above max',
       { rungs: [{ name: 'dev', declared: { replicas: { min: 5, max: 2 } } }] },
       /'environmentLadder.rungs\[0\].declared.replicas'.*larger/,
+    ],
+    [
+      'a freeze without a reason',
+      { rungs: [{ name: 'dev', freezes: [{ from: 'x', until: 'y' }] }] },
+      /'environmentLadder.rungs\[0\].freezes\[0\].reason'/,
+    ],
+    [
+      'a freeze that is neither recurring nor dated',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [{ reason: 'x', from: '2026-12-23T00:00:00Z' }],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*from and until/,
+    ],
+    [
+      'a freeze that is both',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [
+              {
+                reason: 'x',
+                schedule: '0 18 * * FRI',
+                duration: '1h',
+                from: '2026-12-23T00:00:00Z',
+              },
+            ],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*not both/,
+    ],
+    [
+      'a recurring freeze without a duration',
+      {
+        rungs: [
+          { name: 'dev', freezes: [{ reason: 'x', schedule: '0 18 * * FRI' }] },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\].duration'/,
+    ],
+    [
+      'a freeze with a bad schedule',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [{ reason: 'x', schedule: '0 25 * * *', duration: '1h' }],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*25 is outside 0-23/,
+    ],
+    [
+      'a freeze in an unknown time zone',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [
+              {
+                reason: 'x',
+                schedule: '0 1 * * *',
+                duration: '1h',
+                timeZone: 'CEST',
+              },
+            ],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*not an IANA time zone/,
+    ],
+    [
+      'a dated freeze without an offset',
+      {
+        rungs: [
+          {
+            name: 'dev',
+            freezes: [
+              {
+                reason: 'x',
+                from: '2026-12-23T00:00',
+                until: '2027-01-04T00:00:00Z',
+              },
+            ],
+          },
+        ],
+      },
+      /'environmentLadder.rungs\[0\].freezes\[0\]'.*with an offset/,
     ],
     [
       'a bad timeout',
@@ -195,6 +354,7 @@ describe('readLadderConfig with a preview rung', () => {
       clusters: ['previews'],
       namespaces: [],
       gate: { type: 'review', canaryAnalysis: false },
+      freezes: [],
       declared: {},
       previews: {
         nameTemplate: '{{entity}}-{{branch_slug}}-{{number}}',

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type {
   DeclaredRungValues,
+  FreezeWindow,
   PromotionGate,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import { readKnownClusters } from './config/clusters';
@@ -62,6 +63,8 @@ export interface RungConfig {
   /** Namespaces to read; empty means all namespaces. */
   namespaces: string[];
   gate: PromotionGate;
+  /** When promotions into this rung are refused (empty: never). */
+  freezes: FreezeWindow[];
   declared: DeclaredRungValues;
 }
 
@@ -81,6 +84,8 @@ export interface LadderConfig {
   reconcileEveryMs: number;
   /** How long one reconciler pass may take (and hold the scheduler's lock). */
   reconcileTimeoutMs: number;
+  /** Whether promotions send notifications (`promotions.notifications`, default true). */
+  notificationsEnabled: boolean;
   /** Signature checks (`signatures`); absent when not configured. */
   signatures?: SignaturesConfig;
 }

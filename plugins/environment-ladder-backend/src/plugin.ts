@@ -23,8 +23,10 @@ import { createClusterReader } from './services/ClusterReader/createClusterReade
 import { createCachedLadderService } from './services/LadderService/createCachedLadderService';
 import { createLadderService } from './services/LadderService/createLadderService';
 import { createOverviewService } from './services/OverviewService/createOverviewService';
+import { createMetricsService } from './services/MetricsService/createMetricsService';
 import { createPullRequestStates } from './services/PullRequestStates/createPullRequestStates';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { readModelConfig } from './modelConfig';
 import { createClusterModel } from './services/ClusterModel/createClusterModel';
 import { createKubernetesProxyGet } from './services/ClusterModel/kubernetesProxy';
@@ -35,6 +37,10 @@ import {
   withPromotionSignals,
 } from './services/LadderSignals/createLadderSignals';
 import { withSignatureChecks } from './services/SignatureVerifier/withSignatureChecks';
+import {
+  createPromotionNotifications,
+  withPromotionNotifications,
+} from './services/PromotionNotifications/createPromotionNotifications';
 
 /**
  * The Environment Ladder backend plugin.
@@ -63,6 +69,9 @@ export const environmentLadderPlugin = createBackendPlugin({
         // Has a default (through the events service): without the signals
         // backend installed the plugin starts, and views keep polling.
         signals: signalsServiceRef,
+        // Has a default that calls the notifications backend; without it
+        // installed a send fails, is logged, and the promotion goes on.
+        notifications: notificationService,
       },
       async init({
         config,
@@ -80,6 +89,7 @@ export const environmentLadderPlugin = createBackendPlugin({
         lifecycle,
         rootLifecycle,
         signals,
+        notifications,
       }) {
         const ladderConfig = readLadderConfig(config, {
           knownClusters: readKnownClusters(config),
@@ -169,7 +179,17 @@ export const environmentLadderPlugin = createBackendPlugin({
           }),
           ladderService,
           store: withPromotionSignals(
-            await createPromotionStore({ database }),
+            ladderConfig.notificationsEnabled
+              ? withPromotionNotifications(
+                  await createPromotionStore({ database }),
+                  createPromotionNotifications({
+                    notifications,
+                    catalog,
+                    auth,
+                    logger,
+                  }),
+                )
+              : await createPromotionStore({ database }),
             ladderSignals,
           ),
           repository,
@@ -222,6 +242,13 @@ export const environmentLadderPlugin = createBackendPlugin({
             }),
             promotionService,
             permissionChecks,
+            metricsService: createMetricsService({
+              catalog,
+              permissionChecks,
+              config: ladderConfig,
+              listForEntity: entityRef =>
+                promotionService.listForEntity(entityRef),
+            }),
             logger,
             accessReuseMs: modelConfig.accessReuseMs,
           }),

@@ -11,6 +11,7 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import {
+  parseMetricsPeriod,
   promotionTargets,
   type Ladder,
   type LadderPromotions,
@@ -23,6 +24,7 @@ import { z } from 'zod';
 import type { LadderConfig } from './config';
 import type { PermissionChecks } from './permissions/createPermissionChecks';
 import type { LadderService } from './services/LadderService/types';
+import type { MetricsService } from './services/MetricsService/createMetricsService';
 import type { OverviewService } from './services/OverviewService/types';
 import type { PromotionService } from './services/PromotionService/types';
 
@@ -54,6 +56,7 @@ const promotionRequestBody = z
     digest: z.string().max(200).optional(),
     reason: z.string().trim().min(1, 'must say why').max(2000),
     dryRun: z.boolean().optional(),
+    overrideFreeze: z.boolean().optional(),
     idempotencyKey: z
       .string()
       .regex(
@@ -132,6 +135,56 @@ function parseOverviewQuery(query: unknown) {
     throw new InputError(`Invalid overview query: '${param}' ${message}`);
   }
   return parsed.data;
+}
+
+/** The metrics query: one service or one team, and a period. Strict, like the overview's. */
+const metricsQuery = z
+  .object({
+    entityRef: entityRefParam('component').optional(),
+    owner: entityRefParam('group').optional(),
+    period: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const days = parseMetricsPeriod(value ?? '30d');
+        if (days === undefined) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: 'must be a number of days from 1d to 365d, such as 30d',
+          });
+          return z.NEVER;
+        }
+        return days;
+      }),
+  })
+  .strict();
+
+/** Parses the metrics query, turning a mismatch into a 400 that names the parameter. */
+function parseMetricsQuery(query: unknown) {
+  const parsed = metricsQuery.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+      throw new InputError(
+        `Invalid metrics query: '${issue.keys[0]}' is not a parameter (entityRef, owner, period)`,
+      );
+    }
+    const param = issue.path.join('.');
+    const message =
+      issue.code === z.ZodIssueCode.invalid_type
+        ? 'must be given once'
+        : issue.message;
+    throw new InputError(`Invalid metrics query: '${param}' ${message}`);
+  }
+  const { entityRef, owner, period } = parsed.data;
+  if (Boolean(entityRef) === Boolean(owner)) {
+    throw new InputError(
+      `Invalid metrics query: give either 'entityRef' or 'owner', not ${
+        entityRef ? 'both' : 'neither'
+      }`,
+    );
+  }
+  return { entityRef, owner, days: period };
 }
 
 /** Parses with a schema, turning a mismatch into a 400 that names the field. */
@@ -213,6 +266,8 @@ export async function createRouter(options: {
   overviewService: OverviewService;
   promotionService: PromotionService;
   permissionChecks: PermissionChecks;
+  /** Serves `GET /metrics`; the route answers 404 without it. */
+  metricsService?: MetricsService;
   logger?: LoggerService;
   /**
    * How long a caller's visibility of an entity and their permission to read
@@ -290,6 +345,7 @@ export async function createRouter(options: {
     name: rung.name,
     gate: rung.gate,
     preview: rung.kind === 'preview',
+    freezes: rung.freezes,
   }));
   async function ladderPromotions(
     ladder: Ladder,
@@ -354,6 +410,30 @@ export async function createRouter(options: {
     res.json(await overviewService.getOverview({ credentials, filter }));
   });
 
+  router.get('/metrics', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { entityRef, owner, days } = parseMetricsQuery(req.query);
+    if (!options.metricsService) {
+      throw new NotFoundError('Delivery metrics are not served here');
+    }
+    res.set('Cache-Control', 'private, no-cache');
+    if (owner) {
+      res.json(
+        await options.metricsService.forOwner({ owner, credentials, days }),
+      );
+      return;
+    }
+    // One service: visible to the caller and its ladder readable, as for the tab.
+    const [, kind, namespace, , name] = ENTITY_REF.exec(entityRef!)!;
+    const entity = await visibleEntity({ kind, namespace, name }, credentials);
+    await permissionChecks.assertCanReadLadder(credentials, entity);
+    res.json(
+      await options.metricsService.forEntities({ entities: [entity], days }),
+    );
+  });
+
   router.get(
     '/entities/:kind/:namespace/:name/promotions',
     async (req, res) => {
@@ -399,6 +479,9 @@ export async function createRouter(options: {
       entity,
       request.targetEnvironment,
     );
+    if (request.overrideFreeze) {
+      await permissionChecks.assertCanOverrideFreeze(credentials, entity);
+    }
     const response = await promotionService.request({
       request,
       entity,

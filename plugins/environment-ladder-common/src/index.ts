@@ -84,10 +84,18 @@ export { validatePreviewNameTemplate } from './previews/validatePreviewNameTempl
 
 export {
   checkPromotionRules,
+  describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,
+  type PromotionRungRules,
   type PromotionRulesResult,
 } from './promotions/checkPromotionRules';
+export {
+  findActiveFreeze,
+  freezeWindowProblem,
+  type ActiveFreeze,
+  type FreezeWindow,
+} from './promotions/freezeWindows';
 export {
   nextPromotionState,
   type PromotionObservation,
@@ -122,3 +130,4 @@ export {
 } from './promotions/updateImageDigest';
 export * from './overview';
 export * from './signatures';
+export * from './metrics';

@@ -34,6 +34,19 @@ export const promotionCreatePermission = createPermission({
 });
 
 /**
+ * Promoting into a rung while one of its freeze windows is in force. Checked with the
+ * entity as the resource, only when a request asks to override a freeze, and in
+ * addition to {@link promotionCreatePermission}.
+ *
+ * @public
+ */
+export const freezeOverridePermission = createPermission({
+  name: 'environment-ladder.freeze.override',
+  attributes: { action: 'update' },
+  resourceType: LADDER_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the Environment Ladder suite.
  *
  * @public
@@ -41,4 +54,5 @@ export const promotionCreatePermission = createPermission({
 export const environmentLadderPermissions = [
   ladderReadPermission,
   promotionCreatePermission,
+  freezeOverridePermission,
 ];

@@ -9,6 +9,7 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  freezeOverridePermission,
   ladderReadPermission,
   promotionCreatePermission,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -19,7 +20,7 @@ import {
 
 /**
  * The demo backend's policy (owners promote into dev and staging, the
- * platform team anywhere), plus one rule to test reads: nobody reads the
+ * platform team anywhere and through freezes), plus one rule to test reads: nobody reads the
  * ladder of an entity annotated `acme.io/secret`.
  */
 export async function demoPolicy(
@@ -33,6 +34,13 @@ export async function demoPolicy(
         annotation: 'acme.io/secret',
       }),
     });
+  }
+  if (isPermission(query.permission, freezeOverridePermission)) {
+    return {
+      result: claims.includes('group:default/platform-team')
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    };
   }
   if (isPermission(query.permission, promotionCreatePermission)) {
     if (claims.includes('group:default/platform-team')) {

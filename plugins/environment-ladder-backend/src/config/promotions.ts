@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { readingKey } from './configError';
 import { readPositiveDuration } from './readers';
 
 /** How promotions are followed, from `environmentLadder.promotions`. */
@@ -15,6 +16,8 @@ export interface PromotionsConfig {
    * scheduler's lock (one replica at a time runs it) before another replica may run it.
    */
   reconcileTimeoutMs: number;
+  /** Whether requesters and owners are notified of each promotion's state (`promotions.notifications`). */
+  notificationsEnabled: boolean;
 }
 
 /** Long enough to ride out a stalled renewal; short enough to resume a crashed replica's work soon. */
@@ -45,6 +48,12 @@ export function readPromotionsConfig(
       'promotions.reconcileTimeout',
       `${root}.promotions.reconcileTimeout`,
       DEFAULT_RECONCILE_TIMEOUT_MS,
+    ),
+    // On by default: whoever asked for a promotion and the service's owners
+    // want to know where it stands without watching the tab.
+    notificationsEnabled: readingKey(
+      `${root}.promotions.notifications`,
+      () => ladder.getOptionalBoolean('promotions.notifications') ?? true,
     ),
   };
 }

@@ -1,10 +1,14 @@
 import type { Config } from '@backstage/config';
 import type { DeclaredRungValues } from '@environment-ladder/plugin-environment-ladder-common';
-import type { PromotionGate } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  freezeWindowProblem,
+  type FreezeWindow,
+  type PromotionGate,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import type { RungConfig } from '../config';
 import { configError } from './configError';
 import { readPreviews } from './previews';
-import { readString, readStringList } from './readers';
+import { readPositiveDuration, readString, readStringList } from './readers';
 
 const RUNG_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const GATE_TYPES = ['auto-merge', 'review', 'review-and-approval'] as const;
@@ -75,6 +79,7 @@ export function readRungs(
       clusters,
       namespaces,
       gate: readGate(rung, key),
+      freezes: readFreezes(rung, key),
       declared: readDeclared(rung, key),
       ...(previews ? { previews } : {}),
     };
@@ -108,6 +113,56 @@ function readGate(rung: Config, parent: string): PromotionGate {
     type: type as PromotionGate['type'],
     canaryAnalysis: rung.getOptionalBoolean('gate.canaryAnalysis') ?? false,
   };
+}
+
+function readFreezes(rung: Config, parent: string): FreezeWindow[] {
+  return (rung.getOptionalConfigArray('freezes') ?? []).map((freeze, index) => {
+    const key = `${parent}.freezes[${index}]`;
+    const reason = readString(freeze, 'reason', key);
+    const optional = (name: string) =>
+      freeze.has(name) ? readString(freeze, name, key) : undefined;
+    const schedule = optional('schedule');
+    const from = optional('from');
+    const until = optional('until');
+    let window: FreezeWindow;
+    if (schedule !== undefined) {
+      if (from !== undefined || until !== undefined) {
+        throw configError(
+          key,
+          'a window is either recurring (schedule, duration, timeZone) or dated (from, until), not both',
+        );
+      }
+      if (!freeze.has('duration')) {
+        throw configError(`${key}.duration`, 'how long each opening lasts', {
+          missing: true,
+        });
+      }
+      window = {
+        reason,
+        schedule,
+        durationMs: readPositiveDuration(
+          freeze,
+          'duration',
+          `${key}.duration`,
+          0,
+        ),
+        timeZone: optional('timeZone') ?? 'UTC',
+      };
+    } else if (from !== undefined && until !== undefined) {
+      window = { reason, from, until };
+    } else {
+      throw configError(
+        key,
+        'needs schedule, duration and timeZone (recurring) or from and until (dated)',
+        { missing: true },
+      );
+    }
+    const problem = freezeWindowProblem(window);
+    if (problem) {
+      throw configError(key, problem);
+    }
+    return window;
+  });
 }
 
 function readDeclared(rung: Config, parent: string): DeclaredRungValues {

@@ -6,6 +6,7 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
+  freezeOverridePermission,
   ladderReadPermission,
   promotionCreatePermission,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -32,6 +33,11 @@ export interface PermissionChecks {
     credentials: BackstageCredentials,
     entity: Entity,
     targetEnvironment: string,
+  ): Promise<void>;
+  /** Throws NotAllowedError unless the caller may promote this entity while a freeze is in force. */
+  assertCanOverrideFreeze(
+    credentials: BackstageCredentials,
+    entity: Entity,
   ): Promise<void>;
   /** The rungs, of those given, into which the caller may promote this entity. */
   promotableEnvironments(
@@ -90,6 +96,17 @@ export function createPermissionChecks(options: {
           `You may not promote ${stringifyEntityRef(
             entity,
           )} to ${targetEnvironment}`,
+        );
+      }
+    },
+
+    async assertCanOverrideFreeze(credentials, entity) {
+      const allowed = await decider(freezeOverridePermission, credentials);
+      if (!allowed({ entity })) {
+        throw new NotAllowedError(
+          `You may not override a freeze window of ${stringifyEntityRef(
+            entity,
+          )}`,
         );
       }
     },

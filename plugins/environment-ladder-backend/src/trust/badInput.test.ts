@@ -434,6 +434,81 @@ describe('route parameters', () => {
     ),
   );
 
+  it.each<[string, string, string | RegExp]>([
+    [
+      'neither entityRef nor owner',
+      '/metrics?period=30d',
+      "Invalid metrics query: give either 'entityRef' or 'owner', not neither",
+    ],
+    [
+      'both entityRef and owner',
+      '/metrics?entityRef=component:default/checkout&owner=team-shop',
+      "Invalid metrics query: give either 'entityRef' or 'owner', not both",
+    ],
+    [
+      'a period in weeks',
+      '/metrics?entityRef=component:default/checkout&period=4w',
+      "Invalid metrics query: 'period' must be a number of days from 1d to 365d, such as 30d",
+    ],
+    [
+      'a period of zero days',
+      '/metrics?entityRef=component:default/checkout&period=0d',
+      /^Invalid metrics query: 'period' must be a number of days/,
+    ],
+    [
+      'a period over a year',
+      '/metrics?entityRef=component:default/checkout&period=100000d',
+      /^Invalid metrics query: 'period' must be a number of days/,
+    ],
+    [
+      'a period given twice',
+      '/metrics?entityRef=component:default/checkout&period=1d&period=2d',
+      "Invalid metrics query: 'period' must be given once",
+    ],
+    [
+      'an entityRef with a path traversal',
+      '/metrics?entityRef=component:default/..%2F..%2Fsecrets',
+      /^Invalid metrics query: 'entityRef' must be an entity ref/,
+    ],
+    [
+      'a 10,000-character owner',
+      `/metrics?owner=${'o'.repeat(10_000)}`,
+      /^Invalid metrics query: 'owner' /,
+    ],
+    [
+      'an unknown parameter',
+      '/metrics?entityRef=component:default/checkout&since=2026-01-01',
+      "Invalid metrics query: 'since' is not a parameter (entityRef, owner, period)",
+    ],
+  ])(
+    'answers 400 to a metrics query with %s, naming the parameter',
+    (_case, url, message) =>
+      tally.trial(() =>
+        nothingWritten(async () => {
+          const response = await api.get(url);
+          expect(answer(response)).toMatchObject(
+            refusal(400, 'InputError', message),
+          );
+        }),
+      ),
+  );
+
+  it('answers 404 to the metrics of an entity the catalog does not have', () =>
+    tally.trial(() =>
+      nothingWritten(async () => {
+        const response = await api.get(
+          '/metrics?entityRef=component:default/nothing-here',
+        );
+        expect(answer(response)).toMatchObject(
+          refusal(
+            404,
+            'NotFoundError',
+            'No entity component:default/nothing-here in the catalog',
+          ),
+        );
+      }),
+    ));
+
   it('answers 431 to a 20 kB URL, before any handler runs', () =>
     tally.trial(() =>
       nothingWritten(async () => {
@@ -1171,6 +1246,11 @@ describe('config', () => {
       'a clusterTimeout that is no duration',
       { rungs, clusterTimeout: 'soon' },
       /'environmentLadder\.clusterTimeout'/,
+    ],
+    [
+      'a promotions.notifications that is not a boolean',
+      { rungs, promotions: { notifications: 'sometimes' } },
+      /'environmentLadder\.promotions\.notifications'/,
     ],
     [
       'a negative cache freshness',

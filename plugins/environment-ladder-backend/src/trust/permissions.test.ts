@@ -83,6 +83,8 @@ const ROUTES: Record<string, Route> = {
   'GET ladder': caller => api.get(READS[0], caller),
   'GET promotions': caller => api.get(READS[1], caller),
   'GET targets': caller => api.get(READS[2], caller),
+  'GET metrics': caller =>
+    api.get('/metrics?entityRef=component:default/checkout', caller),
   'POST promotions': caller => api.post('/promotions', staging, caller),
   'POST approve': caller =>
     api.post(`/promotions/${waiting}/approve`, {}, caller),
@@ -161,6 +163,8 @@ describe('every route, every caller', () => {
     ['GET targets', 'service'],
     ['GET ladder', 'outsider'],
     ['GET targets', 'outsider'],
+    ['GET metrics', 'service'],
+    ['GET metrics', 'outsider'],
   ])(
     '%s as %s answers 200: reading is allowed to services and to every user',
     (route, caller) =>
@@ -192,6 +196,7 @@ describe('an entity whose ladder nobody may read', () => {
     '/entities/component/default/vault/ladder',
     '/entities/component/default/vault/promotions',
     '/entities/component/default/vault/promotions/targets',
+    '/metrics?entityRef=component:default/vault',
   ])('%s answers 403, for the owner as for anyone', url =>
     tally.trial(async () => {
       const response = await api.get(url, 'user');
@@ -201,6 +206,29 @@ describe('an entity whose ladder nobody may read', () => {
       expect(response.text).not.toMatch(/sha256:|checkout/);
     }),
   );
+});
+
+describe("a team's delivery metrics", () => {
+  it.each<Caller>(['user', 'outsider', 'service'])(
+    'count, for %s, only the services whose ladder they may read',
+    caller =>
+      tally.trial(async () => {
+        const response = await api.get('/metrics?owner=team-shop', caller);
+        expect(response.status).toBe(200);
+        expect(response.body.entityRefs).toContain(
+          'component:default/checkout',
+        );
+        expect(response.body.entityRefs).not.toContain(
+          'component:default/vault',
+        );
+      }),
+  );
+
+  it('need credentials', () =>
+    tally.trial(async () => {
+      const response = await api.get('/metrics?owner=team-shop', 'none');
+      expect(response.status).toBe(401);
+    }));
 });
 
 describe('the approval a gate asks for', () => {

@@ -358,4 +358,70 @@ describe('checkPromotionRules', () => {
       ]);
     });
   });
+
+  describe('target-is-not-frozen', () => {
+    const frozenRungs = RUNG_RULES.map(r =>
+      r.name === 'prod'
+        ? {
+            ...r,
+            freezes: [
+              {
+                reason: 'Year-end freeze',
+                from: '2026-12-23T00:00:00+01:00',
+                until: '2027-01-04T09:00:00+01:00',
+              },
+            ],
+          }
+        : r,
+    );
+    const checkAt = (at: string, overrideFreeze?: boolean) =>
+      checkPromotionRules({
+        ladder: ladderOf({}),
+        request: { targetEnvironment: 'prod', overrideFreeze },
+        rungs: frozenRungs,
+        inFlight: [],
+        now: new Date(at),
+      });
+
+    it('refuses a promotion into a frozen rung as a conflict, with the reason and the end', () => {
+      const result = checkAt('2026-12-24T10:00:00Z');
+      expect(result.refusal).toEqual({
+        rule: 'target-is-not-frozen',
+        kind: 'conflict',
+        message:
+          'prod is frozen until 2027-01-04 08:00 UTC: Year-end freeze (someone allowed to override freezes may still promote)',
+      });
+      // The other rules are still checked and shown.
+      expect(verdict(result, 'source-runs-digest-healthy')?.passed).toBe(true);
+    });
+
+    it('passes outside the window, and says the rung has windows', () => {
+      const result = checkAt('2027-01-04T08:00:00Z');
+      expect(result.refusal).toBeNull();
+      expect(verdict(result, 'target-is-not-frozen')).toEqual({
+        rule: 'target-is-not-frozen',
+        passed: true,
+        message: 'No freeze window of prod is in force',
+      });
+    });
+
+    it('passes an override and keeps the freeze in its verdict', () => {
+      const result = checkAt('2026-12-24T10:00:00Z', true);
+      expect(result.refusal).toBeNull();
+      expect(verdict(result, 'target-is-not-frozen')?.message).toBe(
+        'prod is frozen until 2027-01-04 08:00 UTC: Year-end freeze; the requester overrides the freeze',
+      );
+    });
+
+    it('leaves the rule out for a rung without windows', () => {
+      const result = checkPromotionRules({
+        ladder: ladderOf({}),
+        request: { targetEnvironment: 'staging' },
+        rungs: frozenRungs,
+        inFlight: [],
+        now: new Date('2026-12-24T10:00:00Z'),
+      });
+      expect(verdict(result, 'target-is-not-frozen')).toBeUndefined();
+    });
+  });
 });

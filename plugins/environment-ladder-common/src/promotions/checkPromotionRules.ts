@@ -6,6 +6,7 @@ import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue, rungLabel } from './internal';
 import { shortDigest } from '../domain/shortDigest';
 import { isPromotionInFlight } from './promotionStates';
+import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
 import type { RuleVerdict } from './types';
 
 /**
@@ -16,6 +17,20 @@ import type { RuleVerdict } from './types';
 export interface PromotionGate {
   type: 'auto-merge' | 'review' | 'review-and-approval';
   canaryAnalysis: boolean;
+}
+
+/**
+ * What the promotion rules need to know of a configured rung.
+ *
+ * @public
+ */
+export interface PromotionRungRules {
+  name: string;
+  gate: PromotionGate;
+  /** A preview rung is never a promotion source or target. */
+  preview?: boolean;
+  /** While one is in force, promotions into the rung are refused unless overridden. */
+  freezes?: FreezeWindow[];
 }
 
 /**
@@ -62,6 +77,10 @@ const KIND_ORDER: Array<PromotionRefusal['kind']> = [
  * Rules, in order:
  * - `target-is-known`: the target is a configured rung of the ladder, and not a preview
  *   rung (previews come from pull requests).
+ * - `target-is-not-frozen`: no freeze window of the target rung is in force at `now`;
+ *   refused with the window's reason and when it ends, unless the request overrides the
+ *   freeze (`overrideFreeze`, which the backend grants only with the
+ *   `environment-ladder.freeze.override` permission); an override passes and says so.
  * - `target-is-observed`: the suite reads the target rung's clusters, so the promotion can
  *   be followed until it runs verified.
  * - `target-is-not-lowest`: builds enter the ladder at the lowest observed rung; nothing is
@@ -89,8 +108,14 @@ const KIND_ORDER: Array<PromotionRefusal['kind']> = [
  */
 export function checkPromotionRules(input: {
   ladder: Ladder;
-  request: { targetEnvironment: string; digest?: string };
-  rungs: Array<{ name: string; gate: PromotionGate; preview?: boolean }>;
+  request: {
+    targetEnvironment: string;
+    digest?: string;
+    overrideFreeze?: boolean;
+  };
+  rungs: PromotionRungRules[];
+  /** When the promotion would happen, for the freeze windows; defaults to now. */
+  now?: Date;
   inFlight: Array<{
     targetEnvironment: string;
     state: string;
@@ -187,6 +212,34 @@ export function checkPromotionRules(input: {
     return finish(null, null, targetConfig.gate);
   }
   pass('target-is-known', `${targetLabel} is a rung of the ladder`);
+
+  // target-is-not-frozen
+  const freeze = findActiveFreeze(
+    targetConfig.freezes ?? [],
+    input.now ?? new Date(),
+  );
+  if (freeze) {
+    const frozen = `${targetLabel} is frozen until ${describeFreezeEnd(
+      freeze.until,
+    )}: ${freeze.reason}`;
+    if (request.overrideFreeze) {
+      pass(
+        'target-is-not-frozen',
+        `${frozen}; the requester overrides the freeze`,
+      );
+    } else {
+      fail(
+        'target-is-not-frozen',
+        `${frozen} (someone allowed to override freezes may still promote)`,
+        'conflict',
+      );
+    }
+  } else if (targetConfig.freezes?.length) {
+    pass(
+      'target-is-not-frozen',
+      `No freeze window of ${targetLabel} is in force`,
+    );
+  }
 
   // target-is-observed, target-is-not-lowest, source-is-next-rung
   let source: LadderRung | null = null;
@@ -448,6 +501,16 @@ export function checkPromotionRules(input: {
   pass('gate', describeGate(targetLabel, targetConfig.gate));
 
   return finish(source?.name ?? null, digest, targetConfig.gate);
+}
+
+/**
+ * A freeze's end in words that read the same on every machine: the UTC instant,
+ * to the minute (the tab shows it in the viewer's own time zone).
+ *
+ * @public
+ */
+export function describeFreezeEnd(until: string): string {
+  return `${until.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function describeGate(label: string, gate: PromotionGate): string {

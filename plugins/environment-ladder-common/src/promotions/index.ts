@@ -1,7 +1,10 @@
-export { checkPromotionRules } from './checkPromotionRules';
+export { checkPromotionRules, describeFreezeEnd } from './checkPromotionRules';
+export { findActiveFreeze, freezeWindowProblem } from './freezeWindows';
+export type { ActiveFreeze, FreezeWindow } from './freezeWindows';
 export type {
   PromotionGate,
   PromotionRefusal,
+  PromotionRungRules,
   PromotionRulesResult,
 } from './checkPromotionRules';
 export { isCanonicalDigest } from './isCanonicalDigest';

@@ -45,6 +45,7 @@ describe('promotionTargets', () => {
           allowed: true,
           rule: null,
           reason: null,
+          freeze: null,
         },
         {
           targetEnvironment: 'prod',
@@ -53,6 +54,7 @@ describe('promotionTargets', () => {
           allowed: true,
           rule: null,
           reason: null,
+          freeze: null,
         },
       ],
     });
@@ -73,6 +75,7 @@ describe('promotionTargets', () => {
       rule: 'permission',
       reason:
         "The permission policy does not let you promote into prod; ask the service's owners or your platform team.",
+      freeze: null,
     });
   });
 
@@ -148,5 +151,42 @@ describe('promotionTargets', () => {
           'dev is not a healthy source for sha256:c3c3c3c3c3c3…: only 1 of 3 replicas are ready.',
       }),
     );
+  });
+
+  it('shows a rung’s freeze and refuses it in the rule’s words', () => {
+    const rungs = RUNG_RULES.map(r =>
+      r.name === 'prod'
+        ? {
+            ...r,
+            freezes: [
+              {
+                reason: 'Weekend freeze',
+                schedule: '0 18 * * FRI',
+                durationMs: 62 * 3_600_000,
+                timeZone: 'UTC',
+              },
+            ],
+          }
+        : r,
+    );
+    const result = promotionTargets({
+      ladder: ladderOf({}),
+      rungs,
+      promotions: [],
+      permitted: null,
+      now: new Date('2026-12-05T12:00:00Z'),
+    });
+    expect(result.targets.find(t => t.targetEnvironment === 'prod')).toEqual(
+      expect.objectContaining({
+        allowed: false,
+        rule: 'target-is-not-frozen',
+        reason:
+          'prod is frozen until 2026-12-07 08:00 UTC: Weekend freeze (someone allowed to override freezes may still promote).',
+        freeze: { reason: 'Weekend freeze', until: '2026-12-07T08:00:00.000Z' },
+      }),
+    );
+    expect(
+      result.targets.find(t => t.targetEnvironment === 'staging')?.freeze,
+    ).toBeNull();
   });
 });

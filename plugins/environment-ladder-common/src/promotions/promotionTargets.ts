@@ -1,5 +1,9 @@
 import type { Ladder } from '../types';
-import { checkPromotionRules, type PromotionGate } from './checkPromotionRules';
+import {
+  checkPromotionRules,
+  type PromotionRungRules,
+} from './checkPromotionRules';
+import { findActiveFreeze } from './freezeWindows';
 import { rungLabel } from './internal';
 import { isPromotionInFlight } from './promotionStates';
 import type {
@@ -33,11 +37,14 @@ export const PERMISSION_RULE = 'permission';
  */
 export function promotionTargets(input: {
   ladder: Ladder;
-  rungs: Array<{ name: string; gate: PromotionGate; preview?: boolean }>;
+  rungs: PromotionRungRules[];
   promotions: Promotion[];
   permitted: ReadonlySet<string> | null;
+  /** Defaults to now; the freeze windows are read at this instant. */
+  now?: Date;
 }): LadderPromotions {
   const { ladder, rungs, promotions, permitted } = input;
+  const now = input.now ?? new Date();
   const inFlight: InFlightPromotion[] = promotions
     .filter(promotion => isPromotionInFlight(promotion.state))
     .map(promotion => ({
@@ -59,6 +66,7 @@ export function promotionTargets(input: {
       request: { targetEnvironment: rung.name },
       rungs,
       inFlight: promotions,
+      now,
     });
     if (!result.sourceEnvironment) continue;
     const label = rungLabel(rung);
@@ -66,6 +74,7 @@ export function promotionTargets(input: {
       targetEnvironment: rung.name,
       sourceEnvironment: result.sourceEnvironment,
       digest: result.digest,
+      freeze: findActiveFreeze(config.freezes ?? [], now),
     };
     if (permitted && !permitted.has(rung.name)) {
       targets.push({

@@ -1,4 +1,5 @@
 import type { Digest } from '../types';
+import type { ActiveFreeze } from './freezeWindows';
 
 /**
  * What a team asks for: this entity's digest, from the rung below, into `targetEnvironment`.
@@ -18,6 +19,11 @@ export interface PromotionRequest {
   dryRun?: boolean;
   /** Retries with the same key return the promotion the first request recorded. */
   idempotencyKey?: string;
+  /**
+   * Promote although a freeze window of the target rung is in force; needs the
+   * `environment-ladder.freeze.override` permission.
+   */
+  overrideFreeze?: boolean;
 }
 
 /**
@@ -153,6 +159,8 @@ export interface LadderPromotionTarget {
   rule: string | null;
   /** The refusal in words: the rule's reason and what to do; null when allowed. */
   reason: string | null;
+  /** The freeze in force on the rung now (it refuses unless overridden); null when none. */
+  freeze: ActiveFreeze | null;
 }
 
 /** The promotions part of a ladder response: every target with its verdict, and what is in flight. @public */

@@ -141,6 +141,7 @@ export const ladder: Ladder = {
         allowed: true,
         rule: null,
         reason: null,
+        freeze: null,
       },
       {
         targetEnvironment: 'prod',
@@ -150,6 +151,7 @@ export const ladder: Ladder = {
         rule: 'permission',
         reason:
           "The permission policy does not let you promote into Prod; ask the service's owners or your platform team.",
+        freeze: null,
       },
       {
         targetEnvironment: 'dr',
@@ -159,6 +161,7 @@ export const ladder: Ladder = {
         rule: 'digest-is-canonical',
         reason:
           'No digest was named and Prod runs 2 digests (sha256:111111111111…, sha256:222222222222…); name the one to promote.',
+        freeze: null,
       },
     ],
     inFlight: [],

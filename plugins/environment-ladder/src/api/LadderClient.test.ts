@@ -237,4 +237,41 @@ describe('LadderClient', () => {
       },
     });
   });
+
+  it('asks for the delivery metrics of one entity over a period, with the user token', async () => {
+    const seen: Array<{ search: string; auth: string | null }> = [];
+    server.use(
+      rest.get(`${baseUrl}/metrics`, (req, res, ctx) => {
+        seen.push({
+          search: req.url.search,
+          auth: req.headers.get('authorization'),
+        });
+        return res(ctx.json({ entityRefs: ['component:default/check out'] }));
+      }),
+    );
+    await expect(
+      client.getDeliveryMetrics(
+        { kind: 'Component', namespace: 'default', name: 'check out' },
+        30,
+      ),
+    ).resolves.toEqual({ entityRefs: ['component:default/check out'] });
+    expect(seen).toEqual([
+      {
+        search: '?entityRef=component%3Adefault%2Fcheck+out&period=30d',
+        auth: 'Bearer user-token',
+      },
+    ]);
+  });
+
+  it("asks for a team's delivery metrics by owner", async () => {
+    const seen: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/metrics`, (req, res, ctx) => {
+        seen.push(req.url.search);
+        return res(ctx.json({ entityRefs: [] }));
+      }),
+    );
+    await client.getTeamDeliveryMetrics('group:default/team-shop', 7);
+    expect(seen).toEqual(['?owner=group%3Adefault%2Fteam-shop&period=7d']);
+  });
 });

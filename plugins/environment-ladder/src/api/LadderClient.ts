@@ -1,7 +1,11 @@
-import type { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  stringifyEntityRef,
+  type CompoundEntityRef,
+} from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  DeliveryMetrics,
   Ladder,
   LadderOverview,
   OverviewFilter,
@@ -71,6 +75,25 @@ export class LadderClient implements LadderApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as PromotionResponse;
+  }
+
+  async getDeliveryMetrics(
+    entityRef: CompoundEntityRef,
+    days: number,
+  ): Promise<DeliveryMetrics> {
+    const query = new URLSearchParams({
+      entityRef: stringifyEntityRef(entityRef),
+      period: `${days}d`,
+    });
+    return this.get<DeliveryMetrics>(`metrics?${query}`);
+  }
+
+  async getTeamDeliveryMetrics(
+    owner: string,
+    days: number,
+  ): Promise<DeliveryMetrics> {
+    const query = new URLSearchParams({ owner, period: `${days}d` });
+    return this.get<DeliveryMetrics>(`metrics?${query}`);
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  DeliveryMetrics,
   Ladder,
   LadderOverview,
   OverviewFilter,
@@ -33,6 +34,16 @@ export interface LadderApi {
   getPromotionTargets(entityRef: CompoundEntityRef): Promise<PromotionTarget[]>;
   /** Requests a promotion (or, with `dryRun`, previews it). */
   requestPromotion(request: PromotionRequest): Promise<PromotionResponse>;
+  /** The entity's delivery metrics from the promotion ledger over the last `days` days. */
+  getDeliveryMetrics(
+    entityRef: CompoundEntityRef,
+    days: number,
+  ): Promise<DeliveryMetrics>;
+  /**
+   * The delivery metrics of the services `owner` (a group ref) owns, of those the
+   * signed-in user may read, over the last `days` days.
+   */
+  getTeamDeliveryMetrics(owner: string, days: number): Promise<DeliveryMetrics>;
 }
 
 /**

@@ -113,6 +113,20 @@ describe('environment-ladder:promote', () => {
     await action.handler(mockActionContext({ input }));
     expect(seen[0].body).not.toHaveProperty('digest');
     expect(seen[0].body).not.toHaveProperty('dryRun');
+    expect(seen[0].body).not.toHaveProperty('overrideFreeze');
+  });
+
+  it('asks to override a freeze only when the input says so (the backend checks the permission)', async () => {
+    const seen = backendAnswers(201, {
+      promotion: promotionFixture(),
+      created: true,
+    });
+    await action.handler(
+      mockActionContext({ input: { ...input, overrideFreeze: true } }),
+    );
+    expect(seen[0].body).toEqual(
+      expect.objectContaining({ overrideFreeze: true }),
+    );
   });
 
   it('sends the same key when a step is retried, so the backend returns the first promotion', async () => {
@@ -304,6 +318,7 @@ describe('environment-ladder:promote', () => {
       'digest',
       'reason',
       'dryRun',
+      'overrideFreeze',
     ]);
     expect([...schema.required].sort()).toEqual([
       'entityRef',

@@ -138,6 +138,13 @@ export function createPromoteAction(options: {
             .describe(
               'Check the rules and show the exact change without opening a pull request or recording anything',
             ),
+        overrideFreeze: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "Promote although a freeze window of the target rung is in force; needs the environment-ladder.freeze.override permission, and the override is written into the rules' verdicts",
+            ),
       },
       output: {
         promotionId: z =>
@@ -188,6 +195,7 @@ export function createPromoteAction(options: {
         targetEnvironment: ctx.input.targetEnvironment,
         ...(ctx.input.digest && { digest: ctx.input.digest }),
         reason: ctx.input.reason,
+        ...(ctx.input.overrideFreeze && { overrideFreeze: true }),
         ...(dryRun
           ? { dryRun: true }
           : {

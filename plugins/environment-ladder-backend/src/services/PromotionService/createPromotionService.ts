@@ -26,6 +26,7 @@ export function createPromotionService(
     name: rung.name,
     gate: rung.gate,
     preview: rung.kind === 'preview',
+    freezes: rung.freezes,
   }));
   const now = options.now ?? (() => new Date());
 
@@ -47,6 +48,7 @@ export function createPromotionService(
         request,
         rungs: rungsForRules,
         inFlight: promotions.filter(p => isPromotionInFlight(p.state)),
+        now: now(),
       });
       const refusal = rules.refusal;
       const refused = () => {

@@ -1,6 +1,7 @@
 import {
   coreServices,
   createServiceFactory,
+  type BackendFeature,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError } from '@backstage/errors';
@@ -267,6 +268,8 @@ export interface TrustWorldOptions {
 
 /** Options of one backend over the world. */
 export interface TrustBackendOptions {
+  /** Other plugins the backend runs beside ours (e.g. the notifications backend). */
+  features?: BackendFeature[];
   /** `environmentLadder.clusterTimeout` in milliseconds. Default 2000. */
   clusterTimeoutMs?: number;
   /** `environmentLadder.cache.freshness`. Default 100 ms. */
@@ -277,6 +280,8 @@ export interface TrustBackendOptions {
    * takes the promotion over at once.
    */
   claimDuration?: string;
+  /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
+  freezes?: Record<string, unknown[]>;
   /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
   gitopsAnnotationOverrides?: {
     repositories?: string[];
@@ -419,7 +424,11 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
             clusters: ['prod'],
             gate: { type: 'review-and-approval', canaryAnalysis: true },
           },
-        ],
+        ].map(rung =>
+          backendOptions.freezes?.[rung.name]
+            ? { ...rung, freezes: backendOptions.freezes[rung.name] }
+            : rung,
+        ),
       },
     };
   }
@@ -434,9 +443,13 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
     const logger = capturingRootLogger();
     // All backends of the world log into one list.
     logger.lines.push = (...lines: CapturedLogLine[]) => logs.push(...lines);
-    const scheduler = mockServices.scheduler.mock();
+    const scheduler = mockServices.scheduler.mock({
+      // Other plugins' periodic chores (e.g. the notifications cleaner) never run here.
+      createScheduledTaskRunner: () => ({ run: async () => {} }),
+    });
     const backend = await startTestBackend({
       features: [
+        ...(backendOptions.features ?? []),
         environmentLadderPlugin,
         kubernetesPlugin,
         rootConfigServiceFactory({
@@ -452,6 +465,17 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
             plugin: coreServices.pluginMetadata,
           },
           factory({ config, lifecycle, plugin }) {
+            if (plugin.getId() !== 'environment-ladder') {
+              // Another plugin (e.g. notifications) gets a database of its own: the
+              // world's is the ledger's, and their migrations would share its tables.
+              const own = knexFactory({
+                client: 'better-sqlite3',
+                connection: ':memory:',
+                useNullAsDefault: true,
+              });
+              lifecycle.addShutdownHook(() => own.destroy());
+              return { getClient: async () => own };
+            }
             const pool = knexFactory({
               client: config.getString('backend.database.client'),
               connection: config.get(

@@ -6,6 +6,7 @@ export type TrustCategory =
   | 'leaks'
   | 'permissions'
   | 'redirects'
+  | 'freezes'
   | 'replicas';
 
 /**

@@ -24,6 +24,9 @@ function renderWith(api: Partial<LadderApi>, route = '/') {
           ladderApiRef,
           {
             listPromotions: jest.fn().mockResolvedValue([]),
+            getDeliveryMetrics: jest
+              .fn()
+              .mockRejectedValue(new Error('not served in this test')),
             ...api,
           },
         ],
@@ -292,5 +295,33 @@ describe('EnvironmentsContent', () => {
       await history.findByTestId(`promotion-${promotion.id}`),
     ).toBeInTheDocument();
     await waitFor(() => expect(listPromotions).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows the delivery metrics strip of the service, below the ladder', async () => {
+    const getDeliveryMetrics = jest.fn().mockResolvedValue({
+      period: {
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+        days: 30,
+      },
+      entityRefs: ['component:default/checkout'],
+      deploymentFrequency: [{ rung: 'prod', deployments: 3, perDay: 0.1 }],
+      leadTime: { rung: 'prod', count: 3, medianMs: 7_200_000, p90Ms: null },
+      changeFailureRate: { changes: 4, failures: 1, rate: 0.25 },
+      timeToRestore: { count: 0, medianMs: null, p90Ms: null, unrestored: 0 },
+    });
+    await renderWith({
+      getLadder: jest.fn().mockResolvedValue(ladder),
+      getDeliveryMetrics,
+    });
+    const strip = await screen.findByRole('region', {
+      name: 'Delivery metrics',
+    });
+    expect(await within(strip).findByText('25 %')).toBeInTheDocument();
+    expect(within(strip).getByText('2 h')).toBeInTheDocument();
+    expect(getDeliveryMetrics).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'checkout' },
+      30,
+    );
   });
 });

@@ -10,6 +10,7 @@ import { useCallback, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useLadder } from '../../hooks/useLadder';
 import { BrokenRulesSummary } from '../BrokenRules';
+import { DeliveryMetricsStrip } from '../DeliveryMetricsStrip';
 import { LadderRow } from '../LadderRow';
 import { PromotionHistory } from '../PromotionHistory';
 import { RungDetails } from '../RungDetails';
@@ -95,6 +96,7 @@ export function EnvironmentsContent() {
           now={now}
         />
       )}
+      <DeliveryMetricsStrip entityRef={compoundRef} />
       <PromotionHistory entityRef={compoundRef} refreshKey={historyVersion} />
     </Box>
   );

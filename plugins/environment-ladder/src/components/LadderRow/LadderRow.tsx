@@ -154,6 +154,11 @@ export function LadderRow(props: {
               onSelect={onSelect}
               detailsId={detailsId}
               inFlight={inFlightInto(rung.name)}
+              freeze={
+                ladder.promotions?.targets.find(
+                  t => t.targetEnvironment === rung.name,
+                )?.freeze
+              }
             />
           </Box>
         </Box>

@@ -122,3 +122,40 @@ describe('RungCard and RungDetails of a preview rung', () => {
     expect(screen.queryByTestId('preview-41')).not.toBeInTheDocument();
   });
 });
+
+describe('RungCard of a frozen rung', () => {
+  it('says until when and why, with the instant machine-readable', async () => {
+    const prod: LadderRung = {
+      ...previewRung,
+      name: 'prod',
+      title: 'Prod',
+      kind: undefined,
+      previews: undefined,
+      violations: [],
+    };
+    await renderInTestApp(
+      <RungCard
+        rung={prod}
+        now={now}
+        freeze={{ reason: 'Weekend freeze', until: '2025-06-09T06:00:00.000Z' }}
+      />,
+    );
+    const freeze = screen.getByTestId('freeze-prod');
+    expect(freeze).toHaveTextContent(/^Frozen until .+: Weekend freeze$/);
+    expect(freeze.querySelector('time')).toHaveAttribute(
+      'datetime',
+      '2025-06-09T06:00:00.000Z',
+    );
+  });
+
+  it('says nothing of freezes when none is in force', async () => {
+    await renderInTestApp(
+      <RungCard
+        rung={{ ...previewRung, name: 'prod' }}
+        now={now}
+        freeze={null}
+      />,
+    );
+    expect(screen.queryByTestId('freeze-prod')).not.toBeInTheDocument();
+  });
+});

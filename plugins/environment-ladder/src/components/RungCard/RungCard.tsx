@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import type {
+  ActiveFreeze,
   InFlightPromotion,
   LadderRung,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -82,8 +83,10 @@ export function RungCard(props: {
   detailsId?: string;
   /** A promotion into this rung that is still moving. */
   inFlight?: InFlightPromotion;
+  /** The freeze window in force on this rung, if any. */
+  freeze?: ActiveFreeze | null;
 }) {
-  const { rung, now, selected, onSelect, detailsId, inFlight } = props;
+  const { rung, now, selected, onSelect, detailsId, inFlight, freeze } = props;
   const classes = useStyles();
   const health = rungHealth(rung);
   const age = formatAge(rung.since, now);
@@ -167,6 +170,23 @@ export function RungCard(props: {
           ) : (
             describeInFlight(inFlight)
           )}
+        </Typography>
+      )}
+      {freeze && (
+        <Typography
+          variant="body2"
+          className={classes.line}
+          data-testid={`freeze-${rung.name}`}
+        >
+          {/* The viewer's own clock: the backend's words say UTC. */}
+          Frozen until{' '}
+          <time dateTime={freeze.until}>
+            {new Date(freeze.until).toLocaleString(undefined, {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+            })}
+          </time>
+          : {freeze.reason}
         </Typography>
       )}
       <RungSignatures rung={rung} />

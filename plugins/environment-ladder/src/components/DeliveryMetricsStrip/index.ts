@@ -1,0 +1,1 @@
+export { DeliveryMetricsStrip } from './DeliveryMetricsStrip';
