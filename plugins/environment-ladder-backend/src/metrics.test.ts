@@ -47,14 +47,12 @@ async function record(
     updated_at: new Date(now - steps[steps.length - 1][1]),
   });
   for (const [state, ago] of steps) {
-    await world
-      .db(EVENTS)
-      .insert({
-        promotion_id: id,
-        state,
-        message: state,
-        at: new Date(now - ago),
-      });
+    await world.db(EVENTS).insert({
+      promotion_id: id,
+      state,
+      message: state,
+      at: new Date(now - ago),
+    });
   }
 }
 
