@@ -280,6 +280,12 @@ export interface TrustBackendOptions {
    * takes the promotion over at once.
    */
   claimDuration?: string;
+  /**
+   * `environmentLadder.model.enabled`. Default false: the faults and leaks cases switch a
+   * cluster's answers between reads, which only per-view reads see at once (the live
+   * model's own failure handling is tested in services/ClusterModel).
+   */
+  model?: boolean;
   /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
   freezes?: Record<string, unknown[]>;
   /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
@@ -385,6 +391,7 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
           milliseconds: backendOptions.clusterTimeoutMs ?? 2000,
         },
         cache: { freshness: backendOptions.cacheFreshness ?? '100ms' },
+        model: { enabled: backendOptions.model ?? false },
         ...(backendOptions.claimDuration
           ? { promotions: { claimDuration: backendOptions.claimDuration } }
           : {}),
