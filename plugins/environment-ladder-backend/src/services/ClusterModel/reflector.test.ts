@@ -43,9 +43,16 @@ function scriptedCluster() {
     const params = new URLSearchParams(query);
     requests.push({ path, query: params });
     if (params.get('watch') !== 'true') {
+      // Pages as the API server does: `limit`, then `continue` with the offset.
+      const limit = Number(params.get('limit') ?? objects.length);
+      const offset = Number(params.get('continue') ?? 0);
+      const next = offset + limit < objects.length ? offset + limit : null;
       return Response.json({
-        metadata: { resourceVersion: listVersion },
-        items: objects,
+        metadata: {
+          resourceVersion: listVersion,
+          ...(next !== null ? { continue: String(next) } : {}),
+        },
+        items: objects.slice(offset, offset + limit),
       });
     }
     if (headersDelayMs > 0) {
@@ -152,6 +159,27 @@ describe('Reflector', () => {
   afterEach(async () => {
     await reflector?.stop();
     reflector = undefined;
+  });
+
+  it('lists in pages of 500 and replaces the model once the last page arrived', async () => {
+    const cluster = scriptedCluster();
+    cluster.setObjects(
+      Array.from({ length: 1201 }, (_, i) =>
+        deployment(`s${i}`, '10', `a:${i}`),
+      ),
+      '10',
+    );
+    start(cluster);
+    await eventually(() => cluster.streams.length === 1);
+    expect(
+      cluster.lists().map(r => [r.query.get('limit'), r.query.get('continue')]),
+    ).toEqual([
+      ['500', null],
+      ['500', '500'],
+      ['500', '1000'],
+    ]);
+    expect(images()).toHaveLength(1201);
+    expect(reflector!.stats()).toMatchObject({ lists: 1 });
   });
 
   it('keeps a quiet watch open past the cluster timeout: no re-list, no warning', async () => {

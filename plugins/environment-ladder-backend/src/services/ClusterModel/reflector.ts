@@ -28,6 +28,8 @@ type KubeObject = Record<string, any>;
 
 /** How long the very first list of a kind may take (see `list`). */
 const FIRST_LIST_TIMEOUT_MS = 30_000;
+/** Objects per list page (client-go's informers ask for 500). */
+const LIST_PAGE_SIZE = 500;
 
 /** The watch's resourceVersion is too old (410 Gone / Expired): list again. */
 class GoneError extends Error {
@@ -291,7 +293,13 @@ export class Reflector {
     });
   }
 
-  /** Lists the kind; false when an optional kind is not served (404). */
+  /**
+   * Lists the kind, in pages of {@link LIST_PAGE_SIZE} as client-go's informers do, so
+   * that a cluster of thousands of pods answers each page within the cluster timeout
+   * (one 30 MB list does not cross the Kubernetes plugin's proxy in 5 s). The model is
+   * replaced only when the last page arrived; an expired continue token is a 410, and
+   * the list starts again. False when an optional kind is not served (404).
+   */
   private async list(): Promise<boolean> {
     this.counts.lists += 1;
     // The first list may wait on more than the cluster (the Kubernetes plugin
@@ -301,45 +309,65 @@ export class Reflector {
       this.counts.lists === 1
         ? Math.max(this.options.requestTimeoutMs, FIRST_LIST_TIMEOUT_MS)
         : this.options.requestTimeoutMs;
-    const signal = AbortSignal.any([
-      this.abort.signal,
-      AbortSignal.timeout(timeoutMs),
-    ]);
-    const response = await this.options.get(
-      this.options.cluster,
-      this.path({}),
-      signal,
-    );
-    if (response.status === 404 && this.options.resource.optional) {
-      await response.body?.cancel();
-      this.replace([], undefined);
-      return false;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      // Only the status line: nothing the cluster echoes can leak.
-      throw new Error(
-        this.describe(
-          `answered ${`${response.status} ${
-            response.statusText || ''
-          }`.trim()} when listing`,
-        ),
+    const items: unknown[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const signal = AbortSignal.any([
+        this.abort.signal,
+        AbortSignal.timeout(timeoutMs),
+      ]);
+      const response = await this.options.get(
+        this.options.cluster,
+        this.path({
+          limit: String(LIST_PAGE_SIZE),
+          ...(continueToken ? { continue: continueToken } : {}),
+        }),
+        signal,
       );
-    }
-    let body: any;
-    try {
-      body = await response.json();
-    } catch {
-      throw new Error(
-        this.describe('returned a malformed answer when listing'),
-      );
-    }
-    if (!Array.isArray(body?.items)) {
-      throw new Error(
-        this.describe('returned something other than a list when listing'),
-      );
-    }
-    this.replace(body.items, String(body.metadata?.resourceVersion ?? ''));
+      if (response.status === 404 && this.options.resource.optional) {
+        await response.body?.cancel();
+        this.replace([], undefined);
+        return false;
+      }
+      if (response.status === 410 && continueToken) {
+        await response.body?.cancel();
+        throw new GoneError();
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        // Only the status line: nothing the cluster echoes can leak.
+        throw new Error(
+          this.describe(
+            `answered ${`${response.status} ${
+              response.statusText || ''
+            }`.trim()} when listing`,
+          ),
+        );
+      }
+      let body: any;
+      try {
+        body = await response.json();
+      } catch (error) {
+        // A body cut off by the timeout is a slow cluster, not a malformed one.
+        if (signal.aborted) throw signal.reason;
+        throw new Error(
+          this.describe('returned a malformed answer when listing'),
+        );
+      }
+      if (!Array.isArray(body?.items)) {
+        throw new Error(
+          this.describe('returned something other than a list when listing'),
+        );
+      }
+      items.push(...body.items);
+      resourceVersion = String(body.metadata?.resourceVersion ?? '');
+      continueToken =
+        typeof body.metadata?.continue === 'string' && body.metadata.continue
+          ? body.metadata.continue
+          : undefined;
+    } while (continueToken);
+    this.replace(items, resourceVersion);
     return true;
   }
 
