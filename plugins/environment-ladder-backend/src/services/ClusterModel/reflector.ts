@@ -309,7 +309,7 @@ export class Reflector {
       this.counts.lists === 1
         ? Math.max(this.options.requestTimeoutMs, FIRST_LIST_TIMEOUT_MS)
         : this.options.requestTimeoutMs;
-    const items: unknown[] = [];
+    const items: KubeObject[] = [];
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
