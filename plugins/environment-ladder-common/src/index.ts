@@ -41,9 +41,11 @@ export type {
   InFlightPromotion,
   LadderPromotionTarget,
   LadderPromotions,
+  LadderRollbackTarget,
   Promotion,
   PromotionDryRun,
   PromotionEvent,
+  PromotionKind,
   PromotionPullRequest,
   PromotionRequest,
   PromotionResponse,
@@ -89,6 +91,12 @@ export {
   type PromotionRefusal,
   type PromotionRulesResult,
 } from './promotions/checkPromotionRules';
+export {
+  checkRollbackRules,
+  rollbackCandidates,
+  type RollbackCandidate,
+} from './promotions/checkRollbackRules';
+export { rollbackTargets } from './promotions/rollbackTargets';
 export {
   findActiveFreeze,
   freezeWindowProblem,

@@ -6,6 +6,9 @@ export type {
   PromotionRefusal,
   PromotionRulesResult,
 } from './checkPromotionRules';
+export { checkRollbackRules, rollbackCandidates } from './checkRollbackRules';
+export type { RollbackCandidate } from './checkRollbackRules';
+export { rollbackTargets } from './rollbackTargets';
 export { isCanonicalDigest } from './isCanonicalDigest';
 export { nextPromotionState } from './nextPromotionState';
 export type { PromotionObservation } from './nextPromotionState';
@@ -37,9 +40,11 @@ export type {
   InFlightPromotion,
   LadderPromotionTarget,
   LadderPromotions,
+  LadderRollbackTarget,
   Promotion,
   PromotionDryRun,
   PromotionEvent,
+  PromotionKind,
   PromotionPullRequest,
   PromotionRequest,
   PromotionResponse,

@@ -277,6 +277,8 @@ export interface TrustBackendOptions {
    * takes the promotion over at once.
    */
   claimDuration?: string;
+  /** `environmentLadder.promotions.rollback.emergency`; false (the default) when absent. */
+  rollbackEmergency?: boolean;
   /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
   freezes?: Record<string, unknown[]>;
   /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
@@ -384,6 +386,16 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
         cache: { freshness: backendOptions.cacheFreshness ?? '100ms' },
         ...(backendOptions.claimDuration
           ? { promotions: { claimDuration: backendOptions.claimDuration } }
+          : {}),
+        ...(backendOptions.rollbackEmergency
+          ? {
+              promotions: {
+                ...(backendOptions.claimDuration
+                  ? { claimDuration: backendOptions.claimDuration }
+                  : {}),
+                rollback: { emergency: true },
+              },
+            }
           : {}),
         gitops: {
           repository: faults.repositoryUrl('acme/gitops'),
