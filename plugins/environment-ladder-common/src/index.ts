@@ -95,6 +95,7 @@ export {
   checkRollbackRules,
   rollbackCandidates,
   type RollbackCandidate,
+  type RollbackLedgerEntry,
 } from './promotions/checkRollbackRules';
 export { rollbackTargets } from './promotions/rollbackTargets';
 export {

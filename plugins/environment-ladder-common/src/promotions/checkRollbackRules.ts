@@ -19,6 +19,7 @@ import type { RuleVerdict } from './types';
  * @public
  */
 export interface RollbackCandidate {
+  /** The digest the rung ran. */
   digest: Digest;
   /** `ledger`: a promotion (or rollback) into the rung ran it verified; `replicaSets`: an older ReplicaSet of the rung's workload ran it. */
   evidence: 'ledger' | 'replicaSets';
@@ -26,15 +27,25 @@ export interface RollbackCandidate {
   message: string;
 }
 
-/** What the rollback rules read of the entity's ledger. */
-interface LedgerEntry {
+/**
+ * What the rollback rules read of one entry of the entity's ledger (a `Promotion` is one).
+ *
+ * @public
+ */
+export interface RollbackLedgerEntry {
+  /** The rung the entry moved a digest into. */
   targetEnvironment: string;
+  /** Only `verified` entries count as evidence; in-flight ones hold the rung. */
   state: string;
+  /** The digest it moved. */
   digest: string;
+  /** ISO 8601; orders the evidence when `updatedAt` is absent. */
   createdAt?: string;
+  /** ISO 8601; for a verified entry, about when it became verified. */
   updatedAt?: string;
-  id?: string;
+  /** The pull request, named in the evidence. */
   pullRequest?: { number: number } | null;
+  /** Named when an entry in flight has no pull request yet. */
   requestedBy?: string;
 }
 
@@ -48,7 +59,7 @@ interface LedgerEntry {
  */
 export function rollbackCandidates(
   rung: LadderRung,
-  promotions: LedgerEntry[],
+  promotions: RollbackLedgerEntry[],
 ): RollbackCandidate[] {
   const running = new Set(rung.digests);
   const label = rungLabel(rung);
@@ -112,7 +123,7 @@ export function rollbackCandidates(
 /** Whether `digest` ran in the rung before: verified in the ledger, or in any of its ReplicaSets. */
 function evidenceOf(
   rung: LadderRung,
-  promotions: LedgerEntry[],
+  promotions: RollbackLedgerEntry[],
   digest: string,
 ): Omit<RollbackCandidate, 'digest'> | null {
   const label = rungLabel(rung);
@@ -201,7 +212,7 @@ export function checkRollbackRules(input: {
     freezes?: FreezeWindow[];
   }>;
   /** The entity's promotions and rollbacks, any state: the ledger's evidence and what is in flight. */
-  promotions: LedgerEntry[];
+  promotions: RollbackLedgerEntry[];
   /** Whether the platform allows emergency rollbacks that skip the approval. */
   emergencyAllowed: boolean;
   now?: Date;

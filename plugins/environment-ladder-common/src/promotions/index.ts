@@ -7,7 +7,10 @@ export type {
   PromotionRulesResult,
 } from './checkPromotionRules';
 export { checkRollbackRules, rollbackCandidates } from './checkRollbackRules';
-export type { RollbackCandidate } from './checkRollbackRules';
+export type {
+  RollbackCandidate,
+  RollbackLedgerEntry,
+} from './checkRollbackRules';
 export { rollbackTargets } from './rollbackTargets';
 export { isCanonicalDigest } from './isCanonicalDigest';
 export { nextPromotionState } from './nextPromotionState';

@@ -206,6 +206,7 @@ export interface LadderRollbackTarget {
   digest: Digest;
   /** `ledger` or `replicaSets`: where the backend found that the digest ran there. */
   evidence: 'ledger' | 'replicaSets';
+  /** Whether the viewer may ask for the rollback now. */
   allowed: boolean;
   /** The refused rule (`permission` for the permission policy); null when allowed. */
   rule: string | null;
