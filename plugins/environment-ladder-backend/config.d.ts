@@ -75,6 +75,15 @@ export interface Config {
        * Default true.
        */
       notifications?: boolean;
+      /** Rollbacks: a rung goes back to a digest it ran before. */
+      rollback?: {
+        /**
+         * Whether a rollback may skip the approval of a rung gated by
+         * `review-and-approval` (an emergency path); the requester also needs the
+         * `environment-ladder.rollback.emergency` permission. Default false.
+         */
+        emergency?: boolean;
+      };
     };
     /** Where services' digests live in Git, and how a promotion changes one. */
     gitops?: {

@@ -16,6 +16,7 @@ import {
 } from '@environment-ladder/plugin-environment-ladder-backend';
 import {
   freezeOverridePermission,
+  rollbackEmergencyPermission,
   promotionCreatePermission,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
@@ -24,7 +25,8 @@ const RELEASE_MANAGERS = 'group:default/platform-team';
 
 /**
  * The demo's policy: a service's owners may promote it to dev and staging;
- * only the platform team may promote to prod or override a freeze window.
+ * only the platform team may promote to prod, override a freeze window or
+ * roll back without an approval (emergency).
  * Everything else is allowed.
  */
 export class LadderPermissionPolicy implements PermissionPolicy {
@@ -32,7 +34,10 @@ export class LadderPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isPermission(request.permission, freezeOverridePermission)) {
+    if (
+      isPermission(request.permission, freezeOverridePermission) ||
+      isPermission(request.permission, rollbackEmergencyPermission)
+    ) {
       const claims = user?.info.ownershipEntityRefs ?? [];
       return {
         result: claims.includes(RELEASE_MANAGERS)

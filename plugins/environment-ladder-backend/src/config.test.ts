@@ -36,6 +36,7 @@ describe('readLadderConfig', () => {
       reconcileEveryMs: 30000,
       reconcileTimeoutMs: 300000,
       notificationsEnabled: true,
+      rollbackEmergencyAllowed: false,
       serviceContainer: undefined,
       rungs: [
         {
@@ -147,6 +148,17 @@ describe('readLadderConfig', () => {
     expect(() =>
       read({ rungs, promotions: { notifications: 'sometimes' } }),
     ).toThrow(/'environmentLadder.promotions.notifications'/);
+  });
+
+  it('reads whether rollbacks may take the emergency path, off by default', () => {
+    expect(read({ rungs }).rollbackEmergencyAllowed).toBe(false);
+    expect(
+      read({ rungs, promotions: { rollback: { emergency: true } } })
+        .rollbackEmergencyAllowed,
+    ).toBe(true);
+    expect(() =>
+      read({ rungs, promotions: { rollback: { emergency: 'please' } } }),
+    ).toThrow(/'environmentLadder.promotions.rollback.emergency'/);
   });
 
   it('reads a duration given as a string', () => {

@@ -86,6 +86,8 @@ export interface LadderConfig {
   reconcileTimeoutMs: number;
   /** Whether promotions send notifications (`promotions.notifications`, default true). */
   notificationsEnabled: boolean;
+  /** Whether rollbacks may skip an approval (`promotions.rollback.emergency`, default false). */
+  rollbackEmergencyAllowed: boolean;
   /** Signature checks (`signatures`); absent when not configured. */
   signatures?: SignaturesConfig;
 }

@@ -448,6 +448,7 @@ describe('promotions over HTTP', () => {
       expect(response.body).toEqual({
         promotion: {
           id: 'dry-run',
+          kind: 'promotion',
           entityRef: 'component:default/checkout',
           sourceEnvironment: 'dev',
           targetEnvironment: 'staging',
@@ -507,6 +508,7 @@ describe('promotions over HTTP', () => {
         created: true,
         promotion: {
           id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          kind: 'promotion',
           entityRef: 'component:default/checkout',
           sourceEnvironment: 'dev',
           targetEnvironment: 'staging',

@@ -13,6 +13,7 @@ import {
 import {
   parseMetricsPeriod,
   promotionTargets,
+  rollbackTargets,
   type Ladder,
   type LadderPromotions,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -57,6 +58,12 @@ const promotionRequestBody = z
     reason: z.string().trim().min(1, 'must say why').max(2000),
     dryRun: z.boolean().optional(),
     overrideFreeze: z.boolean().optional(),
+    kind: z
+      .enum(['promotion', 'rollback'], {
+        message: 'must be promotion or rollback',
+      })
+      .optional(),
+    emergency: z.boolean().optional(),
     idempotencyKey: z
       .string()
       .regex(
@@ -367,12 +374,22 @@ export async function createRouter(options: {
           )
         : null,
     ]);
-    return promotionTargets({
-      ladder,
-      rungs: promotionRungs,
-      promotions,
-      permitted: permitted ? new Set(permitted) : null,
-    });
+    const permittedSet = permitted ? new Set(permitted) : null;
+    return {
+      ...promotionTargets({
+        ladder,
+        rungs: promotionRungs,
+        promotions,
+        permitted: permittedSet,
+      }),
+      rollbackTargets: rollbackTargets({
+        ladder,
+        rungs: promotionRungs,
+        promotions,
+        permitted: permittedSet,
+        emergencyAllowed: config.rollbackEmergencyAllowed,
+      }),
+    };
   }
 
   router.get('/entities/:kind/:namespace/:name/ladder', async (req, res) => {
@@ -472,6 +489,11 @@ export async function createRouter(options: {
     // its initiator, so the ledger records a person, never a service.
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const request = parse(promotionRequestBody, req.body, 'promotion request');
+    if (request.emergency !== undefined && request.kind !== 'rollback') {
+      throw new InputError(
+        "Invalid promotion request: 'emergency' applies only to a rollback (kind: rollback)",
+      );
+    }
     const [, kind, namespace, , name] = ENTITY_REF.exec(request.entityRef)!;
     const entity = await visibleEntity({ kind, namespace, name }, credentials);
     await permissionChecks.assertCanPromote(
@@ -481,6 +503,9 @@ export async function createRouter(options: {
     );
     if (request.overrideFreeze) {
       await permissionChecks.assertCanOverrideFreeze(credentials, entity);
+    }
+    if (request.emergency) {
+      await permissionChecks.assertCanRollBackInEmergency(credentials, entity);
     }
     const response = await promotionService.request({
       request,

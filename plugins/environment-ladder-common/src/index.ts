@@ -41,9 +41,11 @@ export type {
   InFlightPromotion,
   LadderPromotionTarget,
   LadderPromotions,
+  LadderRollbackTarget,
   Promotion,
   PromotionDryRun,
   PromotionEvent,
+  PromotionKind,
   PromotionPullRequest,
   PromotionRequest,
   PromotionResponse,
@@ -90,6 +92,13 @@ export {
   type PromotionRungRules,
   type PromotionRulesResult,
 } from './promotions/checkPromotionRules';
+export {
+  checkRollbackRules,
+  rollbackCandidates,
+  type RollbackCandidate,
+  type RollbackLedgerEntry,
+} from './promotions/checkRollbackRules';
+export { rollbackTargets } from './promotions/rollbackTargets';
 export {
   findActiveFreeze,
   freezeWindowProblem,

@@ -47,6 +47,20 @@ export const freezeOverridePermission = createPermission({
 });
 
 /**
+ * Rolling back a rung gated by `review-and-approval` without its approval (the emergency
+ * path, which the platform must also allow in config). Checked with the entity as the
+ * resource, only when a rollback asks for it, and in addition to
+ * {@link promotionCreatePermission}.
+ *
+ * @public
+ */
+export const rollbackEmergencyPermission = createPermission({
+  name: 'environment-ladder.rollback.emergency',
+  attributes: { action: 'update' },
+  resourceType: LADDER_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the Environment Ladder suite.
  *
  * @public
@@ -55,4 +69,5 @@ export const environmentLadderPermissions = [
   ladderReadPermission,
   promotionCreatePermission,
   freezeOverridePermission,
+  rollbackEmergencyPermission,
 ];

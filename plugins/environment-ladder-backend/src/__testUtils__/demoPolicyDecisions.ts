@@ -10,6 +10,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   freezeOverridePermission,
+  rollbackEmergencyPermission,
   ladderReadPermission,
   promotionCreatePermission,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -20,7 +21,7 @@ import {
 
 /**
  * The demo backend's policy (owners promote into dev and staging, the
- * platform team anywhere and through freezes), plus one rule to test reads: nobody reads the
+ * platform team anywhere, through freezes and by emergency rollbacks), plus one rule to test reads: nobody reads the
  * ladder of an entity annotated `acme.io/secret`.
  */
 export async function demoPolicy(
@@ -35,7 +36,10 @@ export async function demoPolicy(
       }),
     });
   }
-  if (isPermission(query.permission, freezeOverridePermission)) {
+  if (
+    isPermission(query.permission, freezeOverridePermission) ||
+    isPermission(query.permission, rollbackEmergencyPermission)
+  ) {
     return {
       result: claims.includes('group:default/platform-team')
         ? AuthorizeResult.ALLOW

@@ -18,6 +18,12 @@ export interface PromotionsConfig {
   reconcileTimeoutMs: number;
   /** Whether requesters and owners are notified of each promotion's state (`promotions.notifications`). */
   notificationsEnabled: boolean;
+  /**
+   * Whether a rollback may skip the approval of a rung gated by `review-and-approval`
+   * (`promotions.rollback.emergency`, default false); the requester also needs the
+   * `environment-ladder.rollback.emergency` permission.
+   */
+  rollbackEmergencyAllowed: boolean;
 }
 
 /** Long enough to ride out a stalled renewal; short enough to resume a crashed replica's work soon. */
@@ -54,6 +60,11 @@ export function readPromotionsConfig(
     notificationsEnabled: readingKey(
       `${root}.promotions.notifications`,
       () => ladder.getOptionalBoolean('promotions.notifications') ?? true,
+    ),
+    // Off by default: skipping an approval is the platform's decision, not a team's.
+    rollbackEmergencyAllowed: readingKey(
+      `${root}.promotions.rollback.emergency`,
+      () => ladder.getOptionalBoolean('promotions.rollback.emergency') ?? false,
     ),
   };
 }

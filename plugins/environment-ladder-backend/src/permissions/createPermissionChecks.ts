@@ -9,6 +9,7 @@ import {
   freezeOverridePermission,
   ladderReadPermission,
   promotionCreatePermission,
+  rollbackEmergencyPermission,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import type { PromotionPermissionResource } from './promotionPermissionResourceRef';
 import { promotionPermissionRules } from './rules';
@@ -36,6 +37,11 @@ export interface PermissionChecks {
   ): Promise<void>;
   /** Throws NotAllowedError unless the caller may promote this entity while a freeze is in force. */
   assertCanOverrideFreeze(
+    credentials: BackstageCredentials,
+    entity: Entity,
+  ): Promise<void>;
+  /** Throws NotAllowedError unless the caller may roll back this entity without the rung's approval. */
+  assertCanRollBackInEmergency(
     credentials: BackstageCredentials,
     entity: Entity,
   ): Promise<void>;
@@ -107,6 +113,17 @@ export function createPermissionChecks(options: {
           `You may not override a freeze window of ${stringifyEntityRef(
             entity,
           )}`,
+        );
+      }
+    },
+
+    async assertCanRollBackInEmergency(credentials, entity) {
+      const allowed = await decider(rollbackEmergencyPermission, credentials);
+      if (!allowed({ entity })) {
+        throw new NotAllowedError(
+          `You may not roll back ${stringifyEntityRef(
+            entity,
+          )} without an approval (emergency rollback)`,
         );
       }
     },

@@ -66,8 +66,10 @@ describe('the ladder permissions', () => {
     expect(
       response.body.permissions.map((p: { name: string }) => p.name).sort(),
     ).toEqual([
+      'environment-ladder.freeze.override',
       'environment-ladder.ladder.read',
       'environment-ladder.promotion.create',
+      'environment-ladder.rollback.emergency',
     ]);
     expect(
       response.body.rules.map((r: { name: string }) => r.name).sort(),

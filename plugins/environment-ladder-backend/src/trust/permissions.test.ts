@@ -86,6 +86,14 @@ const ROUTES: Record<string, Route> = {
   'GET metrics': caller =>
     api.get('/metrics?entityRef=component:default/checkout', caller),
   'POST promotions': caller => api.post('/promotions', staging, caller),
+  'POST rollback': caller =>
+    api.post('/promotions', { ...staging, kind: 'rollback' }, caller),
+  'POST emergency rollback': caller =>
+    api.post(
+      '/promotions',
+      { ...staging, kind: 'rollback', emergency: true },
+      caller,
+    ),
   'POST approve': caller =>
     api.post(`/promotions/${waiting}/approve`, {}, caller),
 };
@@ -108,6 +116,27 @@ describe('every route, every caller', () => {
       403,
       'NotAllowedError',
       /^This endpoint does not allow 'service' credentials$/,
+    ],
+    [
+      'POST rollback',
+      'service',
+      403,
+      'NotAllowedError',
+      /^This endpoint does not allow 'service' credentials$/,
+    ],
+    [
+      'POST rollback',
+      'outsider',
+      403,
+      'NotAllowedError',
+      /^You may not promote component:default\/checkout to staging$/,
+    ],
+    [
+      'POST emergency rollback',
+      'user',
+      403,
+      'NotAllowedError',
+      /^You may not roll back component:default\/checkout without an approval \(emergency rollback\)$/,
     ],
     [
       'POST approve',

@@ -7,6 +7,12 @@ export type {
   PromotionRungRules,
   PromotionRulesResult,
 } from './checkPromotionRules';
+export { checkRollbackRules, rollbackCandidates } from './checkRollbackRules';
+export type {
+  RollbackCandidate,
+  RollbackLedgerEntry,
+} from './checkRollbackRules';
+export { rollbackTargets } from './rollbackTargets';
 export { isCanonicalDigest } from './isCanonicalDigest';
 export { nextPromotionState } from './nextPromotionState';
 export type { PromotionObservation } from './nextPromotionState';
@@ -38,9 +44,11 @@ export type {
   InFlightPromotion,
   LadderPromotionTarget,
   LadderPromotions,
+  LadderRollbackTarget,
   Promotion,
   PromotionDryRun,
   PromotionEvent,
+  PromotionKind,
   PromotionPullRequest,
   PromotionRequest,
   PromotionResponse,

@@ -1,4 +1,4 @@
-import { V2 } from './__fixtures__/ladder';
+import { V1, V2 } from './__fixtures__/ladder';
 import { pullRequestText } from './pullRequestText';
 
 const input = {
@@ -112,5 +112,25 @@ describe('pullRequestText', () => {
     expect(() =>
       pullRequestText({ ...input, entityRef: 'component:default/a/b' }),
     ).toThrow('Cannot read the entity reference');
+  });
+
+  it('says a rollback is one: its own branch, title and body', () => {
+    const text = pullRequestText({
+      ...input,
+      kind: 'rollback',
+      sourceEnvironment: 'prod',
+      digest: V1,
+      replacing: [V2],
+      reason: 'Checkout errors since 1.5 @oncall',
+    });
+    expect(text.branch).toBe(
+      'environment-ladder/shop/prod-rollback-a1a1a1a1a1a1',
+    );
+    expect(text.title).toBe('Roll back shop in prod to sha256:a1a1a1a1a1a1');
+    expect(text.body).toContain('## Roll back shop in prod');
+    expect(text.body).toContain(`| Back to | \`${V1}\` |`);
+    expect(text.body).toContain(`| Rolls back | \`${V2}\` |`);
+    expect(text.body).toContain('> Checkout errors since 1.5 @\u200boncall');
+    expect(text.body).not.toContain('The same digest already runs');
   });
 });

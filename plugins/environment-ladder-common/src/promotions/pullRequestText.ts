@@ -27,6 +27,13 @@ export interface PullRequestTextInput {
   requestedBy: string;
   /** The digest's signature verdict, when signatures are checked: the table records who signed. */
   signature?: DigestSignature | null;
+  /**
+   * `rollback`: the target rung goes back to a digest it ran before (the source is the
+   * target itself); the branch, title and body say so. Default `promotion`.
+   */
+  kind?: 'promotion' | 'rollback';
+  /** For a rollback: the digests the rung runs now, which it rolls back from. */
+  replacing?: string[];
 }
 
 const REF_SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -73,8 +80,14 @@ export function pullRequestText(input: PullRequestTextInput): {
   }
   const hex12 = input.digest.slice('sha256:'.length, 'sha256:'.length + 12);
   const owner = namespace === 'default' ? name : `${namespace}/${name}`;
-  const branch = `environment-ladder/${owner}/${input.targetEnvironment}-${hex12}`;
-  const title = `Promote ${name} to ${input.targetEnvironment}: sha256:${hex12}`;
+  const rollback = input.kind === 'rollback';
+  // Its own branch: a rollback never reuses a promotion's pull request of the same digest.
+  const branch = `environment-ladder/${owner}/${input.targetEnvironment}-${
+    rollback ? 'rollback-' : ''
+  }${hex12}`;
+  const title = rollback
+    ? `Roll back ${name} in ${input.targetEnvironment} to sha256:${hex12}`
+    : `Promote ${name} to ${input.targetEnvironment}: sha256:${hex12}`;
 
   const entityUrl = safeUrl(input.entityUrl);
   const entity = entityUrl
@@ -100,6 +113,43 @@ export function pullRequestText(input: PullRequestTextInput): {
         .map(line => `> ${escapeMarkdown(line)}`)
         .join('\n')
     : '> (no reason given)';
+
+  if (rollback) {
+    const target = escapeMarkdown(input.targetEnvironment);
+    const replacing = input.replacing?.length
+      ? input.replacing.map(digest => `\`${digest}\``).join(', ')
+      : 'unknown';
+    const body = [
+      `## Roll back ${escapeMarkdown(name)} in ${target}`,
+      '',
+      `This pull request changes only the image digest of ${escapeMarkdown(
+        name,
+      )} in the ${target} manifest, back to a digest that ran in ${target} before (see the rule rollback-digest-ran-here below).`,
+      '',
+      '| | |',
+      '| --- | --- |',
+      `| Entity | ${entity} |`,
+      `| Back to | \`${input.digest}\` |`,
+      `| Rolls back | ${replacing} |`,
+      `| Rung | ${target} |`,
+      `| Requested by | ${escapeMarkdown(input.requestedBy)} |`,
+      '',
+      '### Reason',
+      '',
+      reason,
+      '',
+      '### Rules checked',
+      '',
+      rules,
+      '',
+      `---`,
+      `Rollback opened by the Environment Ladder${
+        entityUrl ? ` for [${escapeMarkdown(name)}](${entityUrl})` : ''
+      }. Its ledger records it as a rollback and follows it until it runs verified in ${target}.`,
+      '',
+    ].join('\n');
+    return { branch, title, body };
+  }
 
   const body = [
     `## Promote ${escapeMarkdown(name)} to ${escapeMarkdown(

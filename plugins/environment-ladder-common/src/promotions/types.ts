@@ -24,7 +24,26 @@ export interface PromotionRequest {
    * `environment-ladder.freeze.override` permission.
    */
   overrideFreeze?: boolean;
+  /**
+   * `rollback`: the target rung goes back to a digest it ran before (by default the
+   * previous one that ran verified there), under the rollback rules. Default `promotion`.
+   */
+  kind?: PromotionKind;
+  /**
+   * For a rollback into a rung gated by `review-and-approval`: skip the approval. Needs
+   * `environmentLadder.promotions.rollback.emergency: true` and the
+   * `environment-ladder.rollback.emergency` permission.
+   */
+  emergency?: boolean;
 }
+
+/**
+ * A promotion moves a digest up from the rung below; a rollback moves a rung back to a
+ * digest it ran before.
+ *
+ * @public
+ */
+export type PromotionKind = 'promotion' | 'rollback';
 
 /**
  * Where a promotion is in its life: requested → pr-open → merged → running → verified,
@@ -83,7 +102,15 @@ export interface PromotionEvent {
  */
 export interface Promotion {
   id: string;
+  /**
+   * `promotion` or `rollback`. The ledger always fills it (rows recorded before rollbacks
+   * existed read `promotion`); optional so that answers of older backends still parse.
+   */
+  kind?: PromotionKind;
+  /** Present (true) when an emergency rollback skipped the rung's approval. */
+  emergency?: boolean;
   entityRef: string;
+  /** The rung the digest comes from; for a rollback, the target rung itself. */
   sourceEnvironment: string;
   targetEnvironment: string;
   digest: Digest;
@@ -167,4 +194,22 @@ export interface LadderPromotionTarget {
 export interface LadderPromotions {
   targets: LadderPromotionTarget[];
   inFlight: InFlightPromotion[];
+  /** The rungs that have a previous digest to roll back to (absent from older backends). */
+  rollbackTargets?: LadderRollbackTarget[];
+}
+
+/** Where a rollback of one rung would go, and whether the viewer may ask for it now (decided by the backend). @public */
+export interface LadderRollbackTarget {
+  /** The rung rolled back. */
+  targetEnvironment: string;
+  /** The digest a rollback would move to: the previous one that ran verified there. */
+  digest: Digest;
+  /** `ledger` or `replicaSets`: where the backend found that the digest ran there. */
+  evidence: 'ledger' | 'replicaSets';
+  /** Whether the viewer may ask for the rollback now. */
+  allowed: boolean;
+  /** The refused rule (`permission` for the permission policy); null when allowed. */
+  rule: string | null;
+  /** The refusal in words; null when allowed. */
+  reason: string | null;
 }

@@ -60,4 +60,23 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Roll staging back to the previous digest that ran verified there (from the ledger, else its ReplicaSet history), through the same digest-only pull request',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'rollback',
+          name: 'Roll back staging',
+          action: 'environment-ladder:promote',
+          input: {
+            entityRef: 'component:default/checkout',
+            targetEnvironment: 'staging',
+            kind: 'rollback',
+            reason: 'Checkout errors since 1.5.0',
+          },
+        },
+      ],
+    }),
+  },
 ];

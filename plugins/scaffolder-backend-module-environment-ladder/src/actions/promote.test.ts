@@ -129,6 +129,21 @@ describe('environment-ladder:promote', () => {
     );
   });
 
+  it('asks for a rollback when the input says so, and sends no kind for a promotion', async () => {
+    const seen = backendAnswers(201, {
+      promotion: promotionFixture(),
+      created: true,
+    });
+    await action.handler(
+      mockActionContext({ input: { ...input, kind: 'rollback' } }),
+    );
+    await action.handler(
+      mockActionContext({ input: { ...input, kind: 'promotion' } }),
+    );
+    expect(seen[0].body).toEqual(expect.objectContaining({ kind: 'rollback' }));
+    expect(seen[1].body).not.toHaveProperty('kind');
+  });
+
   it('sends the same key when a step is retried, so the backend returns the first promotion', async () => {
     const seen = backendAnswers(200, {
       promotion: promotionFixture(),
@@ -319,6 +334,7 @@ describe('environment-ladder:promote', () => {
       'reason',
       'dryRun',
       'overrideFreeze',
+      'kind',
     ]);
     expect([...schema.required].sort()).toEqual([
       'entityRef',

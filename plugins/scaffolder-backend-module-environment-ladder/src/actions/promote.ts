@@ -145,6 +145,13 @@ export function createPromoteAction(options: {
             .describe(
               "Promote although a freeze window of the target rung is in force; needs the environment-ladder.freeze.override permission, and the override is written into the rules' verdicts",
             ),
+        kind: z =>
+          z
+            .enum(['promotion', 'rollback'])
+            .optional()
+            .describe(
+              'rollback: move the target rung back to a digest it ran before (by default the previous one that ran verified there), under the rollback rules; default promotion',
+            ),
       },
       output: {
         promotionId: z =>
@@ -196,6 +203,7 @@ export function createPromoteAction(options: {
         ...(ctx.input.digest && { digest: ctx.input.digest }),
         reason: ctx.input.reason,
         ...(ctx.input.overrideFreeze && { overrideFreeze: true }),
+        ...(ctx.input.kind === 'rollback' && { kind: 'rollback' as const }),
         ...(dryRun
           ? { dryRun: true }
           : {

@@ -64,6 +64,8 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
     if (gateOf(promotion.targetEnvironment)?.type !== 'review-and-approval') {
       return false;
     }
+    // An emergency rollback skipped the approval; the ledger records that it did.
+    if (promotion.kind === 'rollback' && promotion.emergency) return false;
     return !promotion.approvals.some(
       approver => approver !== promotion.requestedBy,
     );
@@ -142,7 +144,14 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
       targetEnvironment: promotion.targetEnvironment,
       digest: promotion.digest,
     });
+    const rollback = promotion.kind === 'rollback';
     const text = pullRequestText({
+      ...(rollback
+        ? {
+            kind: 'rollback' as const,
+            replacing: sourceRung?.digests ?? [],
+          }
+        : {}),
       entityRef: promotion.entityRef,
       entityUrl: options.entityUrl?.(entity),
       sourceEnvironment: promotion.sourceEnvironment,

@@ -456,6 +456,7 @@ describe.each(databases.eachSupportedId())(
       expect(response).toEqual({
         promotion: {
           id: 'dry-run',
+          kind: 'promotion',
           entityRef: ENTITY_REF,
           sourceEnvironment: 'dev',
           targetEnvironment: 'staging',
@@ -534,6 +535,7 @@ describe.each(databases.eachSupportedId())(
         created: true,
         promotion: {
           id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          kind: 'promotion',
           entityRef: ENTITY_REF,
           sourceEnvironment: 'dev',
           targetEnvironment: 'staging',

@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   checkPromotionRules,
+  checkRollbackRules,
   isPromotionInFlight,
   type Promotion,
   type PromotionResponse,
@@ -43,13 +44,27 @@ export function createPromotionService(
         ladderService.getLadder(entity, { fresh: true }),
         store.listForEntity(entityRef),
       ]);
-      const rules = checkPromotionRules({
-        ladder,
-        request,
-        rungs: rungsForRules,
-        inFlight: promotions.filter(p => isPromotionInFlight(p.state)),
-        now: now(),
-      });
+      const rollback = request.kind === 'rollback';
+      // A rollback has its own rules: back to a digest the rung ran, not up from below.
+      const rules = rollback
+        ? checkRollbackRules({
+            ladder,
+            request,
+            rungs: rungsForRules,
+            promotions,
+            emergencyAllowed: config.rollbackEmergencyAllowed,
+            now: now(),
+          })
+        : {
+            ...checkPromotionRules({
+              ladder,
+              request,
+              rungs: rungsForRules,
+              inFlight: promotions.filter(p => isPromotionInFlight(p.state)),
+              now: now(),
+            }),
+            skipsApproval: false,
+          };
       const refusal = rules.refusal;
       const refused = () => {
         const message = `Rule ${refusal!.rule}: ${refusal!.message}`;
@@ -78,6 +93,8 @@ export function createPromotionService(
         reason: request.reason,
         requestedBy,
         verdicts: rules.verdicts,
+        kind: rollback ? ('rollback' as const) : ('promotion' as const),
+        ...(rules.skipsApproval ? { emergency: true } : {}),
       };
 
       if (request.dryRun) {
@@ -139,7 +156,7 @@ export function createPromotionService(
       // one waiting for an approval is nobody's until then.
       const waitsForApproval =
         advancer.gateOf(draft.targetEnvironment)?.type ===
-        'review-and-approval';
+          'review-and-approval' && !rules.skipsApproval;
       const claim = waitsForApproval ? undefined : advancer.newClaim();
       let recorded;
       try {

@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { PromotionState } from '@environment-ladder/plugin-environment-ladder-common';
@@ -87,6 +88,7 @@ describe.each(databases.eachSupportedId())(
       expect(created).toBe(true);
       expect(promotion).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        kind: 'promotion',
         entityRef: 'component:default/shop',
         sourceEnvironment: 'staging',
         targetEnvironment: 'prod',
@@ -118,6 +120,57 @@ describe.each(databases.eachSupportedId())(
       expect(
         await store.get('00000000-0000-4000-8000-000000000000'),
       ).toBeUndefined();
+    });
+
+    it('records rollbacks, and reads rows from before rollbacks as promotions', async () => {
+      // The ledger as it was before the rollbacks migration, with one promotion in it.
+      knex = await databases.init(databaseId);
+      clock = 0;
+      const directory = resolvePackagePath(
+        '@environment-ladder/plugin-environment-ladder-backend',
+        'migrations',
+      );
+      await knex.migrate.up({ directory, name: '20261127000000_init.js' });
+      await knex.migrate.up({ directory, name: '20261205000000_claims.js' });
+      const old = '00000000-0000-4000-8000-000000000001';
+      await knex('environment_ladder_promotions').insert({
+        id: old,
+        entity_ref: 'component:default/shop',
+        source_environment: 'staging',
+        target_environment: 'prod',
+        digest: DIGEST,
+        reason: 'Before rollbacks',
+        requested_by: 'user:default/jane',
+        state: 'verified',
+        verdicts: '[]',
+        approvals: '[]',
+        created_at: now(),
+        updated_at: now(),
+      });
+      const store = await createPromotionStore({
+        database: { getClient: async () => knex },
+        now,
+      });
+      const before = await store.get(old);
+      expect(before?.kind).toBe('promotion');
+      expect(before).not.toHaveProperty('emergency');
+
+      const { promotion } = await store.create(
+        request({
+          kind: 'rollback',
+          emergency: true,
+          sourceEnvironment: 'prod',
+        }),
+      );
+      expect(promotion).toMatchObject({
+        kind: 'rollback',
+        emergency: true,
+        sourceEnvironment: 'prod',
+        targetEnvironment: 'prod',
+      });
+      expect(
+        (await store.listForEntity('component:default/shop')).map(p => p.kind),
+      ).toEqual(['rollback', 'promotion']);
     });
 
     it('is idempotent on the idempotency key', async () => {

@@ -67,6 +67,8 @@ type PromotionRow = {
   error: string | null;
   claimed_by: string | null;
   claim_expires_at: number | string | null;
+  kind?: string | null;
+  emergency?: boolean | number | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 };
@@ -179,6 +181,8 @@ export async function createPromotionStore(options: {
         error: null,
         claimed_by: claim?.owner ?? null,
         claim_expires_at: claim ? at.getTime() + claim.durationMs : null,
+        kind: input.kind ?? 'promotion',
+        emergency: input.emergency === true,
         created_at: at,
         updated_at: at,
       });
@@ -506,6 +510,9 @@ function patchColumns(patch: PromotionPatch): Partial<PromotionRow> {
 function toPromotion(row: PromotionRow, history: PromotionEvent[]): Promotion {
   return {
     id: row.id,
+    kind: row.kind === 'rollback' ? 'rollback' : 'promotion',
+    // SQLite answers 0 or 1, PostgreSQL a boolean.
+    ...(row.emergency ? { emergency: true } : {}),
     entityRef: row.entity_ref,
     sourceEnvironment: row.source_environment,
     targetEnvironment: row.target_environment,

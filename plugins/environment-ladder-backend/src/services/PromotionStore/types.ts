@@ -17,6 +17,10 @@ export interface NewPromotion {
   verdicts: RuleVerdict[];
   /** Retries with the same key get the promotion the first request recorded. */
   idempotencyKey?: string;
+  /** Default `promotion`. */
+  kind?: 'promotion' | 'rollback';
+  /** An emergency rollback that skips the rung's approval. */
+  emergency?: boolean;
 }
 
 /** A worker's hold on one promotion: nobody else advances it until it expires. */

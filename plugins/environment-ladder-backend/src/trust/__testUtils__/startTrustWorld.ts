@@ -286,6 +286,9 @@ export interface TrustBackendOptions {
    * model's own failure handling is tested in services/ClusterModel).
    */
   model?: boolean;
+
+  /** `environmentLadder.promotions.rollback.emergency`; false (the default) when absent. */
+  rollbackEmergency?: boolean;
   /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
   freezes?: Record<string, unknown[]>;
   /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
@@ -394,6 +397,16 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
         model: { enabled: backendOptions.model ?? false },
         ...(backendOptions.claimDuration
           ? { promotions: { claimDuration: backendOptions.claimDuration } }
+          : {}),
+        ...(backendOptions.rollbackEmergency
+          ? {
+              promotions: {
+                ...(backendOptions.claimDuration
+                  ? { claimDuration: backendOptions.claimDuration }
+                  : {}),
+                rollback: { emergency: true },
+              },
+            }
           : {}),
         gitops: {
           repository: faults.repositoryUrl('acme/gitops'),

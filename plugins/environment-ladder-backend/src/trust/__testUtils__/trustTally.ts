@@ -7,6 +7,7 @@ export type TrustCategory =
   | 'permissions'
   | 'redirects'
   | 'freezes'
+  | 'rollbacks'
   | 'replicas';
 
 /**

@@ -9,7 +9,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
-import { PromoteButton } from '../PromoteButton';
+import { PromoteButton, RollbackButton } from '../PromoteButton';
 import { RungCard, describeRelation } from '../RungCard';
 
 /** The narrowest a card gets before the row wraps, and the connector's width, in px. */
@@ -119,6 +119,8 @@ export function LadderRow(props: {
   const { rungs } = ladder;
   const inFlightInto = (name: string): InFlightPromotion | undefined =>
     ladder.promotions?.inFlight.find(p => p.targetEnvironment === name);
+  const rollbackOf = (name: string) =>
+    ladder.promotions?.rollbackTargets?.find(t => t.targetEnvironment === name);
   return (
     <Box
       className={classes.row}
@@ -160,6 +162,14 @@ export function LadderRow(props: {
                 )?.freeze
               }
             />
+            {rollbackOf(rung.name) && (
+              <RollbackButton
+                entityRef={ladder.entityRef}
+                target={rung}
+                verdict={rollbackOf(rung.name)!}
+                onRequested={onRequested}
+              />
+            )}
           </Box>
         </Box>
       ))}

@@ -185,13 +185,16 @@ function DryRunResult(props: { result: PromotionResponse }) {
 
 function RequestResult(props: { result: PromotionResponse }) {
   const { promotion, created, warnings } = props.result;
+  const what = promotion.kind === 'rollback' ? 'Rollback' : 'Promotion';
   return (
     <Box component="section" aria-label="Promotion requested" mt={2}>
       <Box display="flex" alignItems="center" style={{ gap: 8 }}>
         <Typography variant="subtitle2">
           {created
-            ? 'Promotion requested'
-            : 'This promotion had already been requested'}
+            ? `${what} requested`
+            : `This ${what.toLocaleLowerCase(
+                'en-US',
+              )} had already been requested`}
         </Typography>
         <PromotionStateChip state={promotion.state} />
       </Box>
@@ -224,8 +227,15 @@ export function PromoteDialog(props: {
   /** The digest the backend would promote (the one the source runs); null lets the backend choose. */
   digest?: string | null;
   onRequested?: (result: PromotionResponse) => void;
+  /**
+   * `rollback`: the target goes back to `digest`, a digest it ran before (pass the
+   * target as `source` too). The request says so and the rollback rules apply.
+   */
+  kind?: 'promotion' | 'rollback';
 }) {
   const { open, onClose, entityRef, source, target, onRequested } = props;
+  const rollback = props.kind === 'rollback';
+  const what = rollback ? 'rollback' : 'promotion';
   const scaffolderLink = useScaffolderTemplateLink();
   const ladderApi = useApi(ladderApiRef);
   const [reason, setReason] = useState('');
@@ -253,6 +263,7 @@ export function PromoteDialog(props: {
         entityRef,
         targetEnvironment: target.name,
         ...(digest && { digest }),
+        ...(rollback && { kind: 'rollback' as const }),
         reason: reason.trim(),
         ...(dryRun ? { dryRun: true } : { idempotencyKey }),
       });
@@ -282,18 +293,20 @@ export function PromoteDialog(props: {
       aria-labelledby={`promote-${source.name}-title`}
     >
       <DialogTitle id={`promote-${source.name}-title`}>
-        Promote {name} to {target.title}
+        {rollback
+          ? `Roll back ${name} in ${target.title}`
+          : `Promote ${name} to ${target.title}`}
       </DialogTitle>
       <DialogContent dividers>
         {error && (
-          <Verdict passed={false} title="The promotion was refused">
+          <Verdict passed={false} title={`The ${what} was refused`}>
             {error}
           </Verdict>
         )}
         {!error && preview && !requested && (
           <Verdict
             passed
-            title="Dry run passed: the ladder's rules allow this promotion"
+            title={`Dry run passed: the ladder's rules allow this ${what}`}
           >
             {preview.dryRun && (
               <>
@@ -306,9 +319,19 @@ export function PromoteDialog(props: {
           </Verdict>
         )}
         <Typography variant="body2" gutterBottom>
-          The digest that runs in {source.title} moves unchanged into{' '}
-          {target.title}, through a GitOps pull request that changes only the
-          digest.
+          {rollback ? (
+            <>
+              {target.title} goes back to the previous digest that ran verified
+              there, through a GitOps pull request that changes only the digest.
+              Its gate still applies.
+            </>
+          ) : (
+            <>
+              The digest that runs in {source.title} moves unchanged into{' '}
+              {target.title}, through a GitOps pull request that changes only
+              the digest.
+            </>
+          )}
         </Typography>
         <Box display="flex" alignItems="center" my={1}>
           <Typography
@@ -358,7 +381,7 @@ export function PromoteDialog(props: {
       </DialogContent>
       <DialogActions>
         <Box flexGrow={1} pl={2}>
-          {scaffolderLink && (
+          {scaffolderLink && !rollback && (
             <Link
               to={scaffolderLink({
                 entityRef,

@@ -1,1 +1,2 @@
 export { PromoteButton } from './PromoteButton';
+export { RollbackButton } from './RollbackButton';

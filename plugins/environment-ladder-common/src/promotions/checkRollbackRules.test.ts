@@ -1,0 +1,438 @@
+import {
+  RUNG_RULES,
+  V1,
+  V2,
+  V3,
+  deployment,
+  digestOf,
+  ladderOf,
+  rung,
+} from './__fixtures__/ladder';
+import { checkRollbackRules, rollbackCandidates } from './checkRollbackRules';
+import { rollbackTargets } from './rollbackTargets';
+
+const V0 = digestOf('d4');
+
+type Ledger = Parameters<typeof checkRollbackRules>[0]['promotions'];
+
+/** prod runs V2 now; its Deployment's ReplicaSets ran V0 (revision 3) and V1 (revision 4). */
+function prodWithHistory(digests = [V2]) {
+  return rung('prod', digests, {
+    workloads: [
+      deployment('prod', 3, 3, {
+        revision: 5,
+        history: [
+          { revision: 3, firstRevision: 3, image: null, digests: [V0] },
+          { revision: 4, firstRevision: 4, image: null, digests: [V1] },
+          { revision: 5, firstRevision: 5, image: null, digests: [V2] },
+        ],
+      }),
+    ],
+  });
+}
+
+const verified = (
+  digest: string,
+  updatedAt: string,
+  targetEnvironment = 'prod',
+  number = 7,
+) => ({
+  targetEnvironment,
+  state: 'verified',
+  digest,
+  createdAt: updatedAt,
+  updatedAt,
+  pullRequest: { number },
+});
+
+function check(
+  request: {
+    targetEnvironment?: string;
+    digest?: string;
+    emergency?: boolean;
+    overrideFreeze?: boolean;
+  } = {},
+  options: {
+    promotions?: Ledger;
+    prod?: ReturnType<typeof rung>;
+    emergencyAllowed?: boolean;
+    rungs?: typeof RUNG_RULES;
+  } = {},
+) {
+  return checkRollbackRules({
+    ladder: ladderOf({ prod: options.prod ?? prodWithHistory() }),
+    request: { targetEnvironment: 'prod', ...request },
+    rungs: options.rungs ?? RUNG_RULES,
+    promotions: options.promotions ?? [],
+    emergencyAllowed: options.emergencyAllowed ?? false,
+    now: new Date('2026-12-01T12:00:00Z'),
+  });
+}
+
+const verdict = (result: ReturnType<typeof check>, rule: string) =>
+  result.verdicts.find(v => v.rule === rule);
+
+describe('checkRollbackRules', () => {
+  it('rolls prod back to the previous verified digest of the ledger, every rule explained', () => {
+    const result = check(
+      {},
+      {
+        promotions: [
+          verified(V2, '2026-11-30T10:00:00.000Z', 'prod', 9),
+          verified(V1, '2026-11-20T10:00:00.000Z', 'prod', 8),
+          verified(V0, '2026-11-10T10:00:00.000Z', 'prod', 7),
+          verified(V3, '2026-11-29T10:00:00.000Z', 'staging', 6),
+        ],
+      },
+    );
+    expect(result).toEqual({
+      sourceEnvironment: 'prod',
+      digest: V1,
+      gate: { type: 'review-and-approval', canaryAnalysis: true },
+      refusal: null,
+      skipsApproval: false,
+      evidence: 'ledger',
+      verdicts: [
+        {
+          rule: 'target-is-known',
+          passed: true,
+          message: 'prod is a rung of the ladder',
+        },
+        {
+          rule: 'rollback-target-is-observed',
+          passed: true,
+          message:
+            'prod is observed, so the rollback can be followed until it runs verified',
+        },
+        {
+          rule: 'rollback-digest-ran-here',
+          passed: true,
+          message:
+            'Rolls back to the previous digest: sha256:a1a1a1a1a1a1… ran verified in prod (pull request #8, verified 2026-11-20 10:00 UTC)',
+        },
+        {
+          rule: 'rollback-digest-differs',
+          passed: true,
+          message:
+            'prod runs sha256:b2b2b2b2b2b2… now, not sha256:a1a1a1a1a1a1…',
+        },
+        {
+          rule: 'no-promotion-in-flight',
+          passed: true,
+          message: 'No other promotion to prod is in flight',
+        },
+        {
+          rule: 'rollback-gate',
+          passed: true,
+          message:
+            'prod needs a reviewed pull request and a manual approval, for a rollback as for a promotion',
+        },
+      ],
+    });
+  });
+
+  it("falls back to the rung's ReplicaSet history when the ledger has no earlier verified digest", () => {
+    const result = check(
+      {},
+      { promotions: [verified(V2, '2026-11-30T10:00:00.000Z')] },
+    );
+    expect(result.refusal).toBeNull();
+    expect(result.digest).toBe(V1);
+    expect(result.evidence).toBe('replicaSets');
+    expect(verdict(result, 'rollback-digest-ran-here')?.message).toBe(
+      'Rolls back to the previous digest: sha256:a1a1a1a1a1a1… ran in prod at revision 4 of Deployment shop (its ReplicaSet history; the ledger records no verified promotion of an earlier digest)',
+    );
+  });
+
+  it('accepts a named digest that ran here, from the ledger or the ReplicaSets, and refuses one that never did', () => {
+    expect(check({ digest: V0 }).refusal).toBeNull();
+    expect(
+      check(
+        { digest: V3 },
+        { promotions: [verified(V3, '2026-11-01T00:00:00.000Z')] },
+      ).refusal,
+    ).toBeNull();
+    // V3 ran verified in staging only: that is not this rung's past.
+    const elsewhere = check(
+      { digest: V3 },
+      {
+        promotions: [verified(V3, '2026-11-01T00:00:00.000Z', 'staging')],
+      },
+    );
+    expect(elsewhere.digest).toBeNull();
+    expect(elsewhere.refusal).toEqual({
+      rule: 'rollback-digest-ran-here',
+      kind: 'precondition',
+      message:
+        'sha256:c3c3c3c3c3c3… never ran in prod: no verified promotion into prod in the ledger and no ReplicaSet of it ran that digest; a rollback only goes back to a digest the rung ran',
+    });
+  });
+
+  it('ignores promotions into the rung that never reached verified', () => {
+    const result = check(
+      { digest: V3 },
+      {
+        promotions: [
+          { ...verified(V3, '2026-11-01T00:00:00.000Z'), state: 'failed' },
+        ],
+      },
+    );
+    expect(result.refusal?.rule).toBe('rollback-digest-ran-here');
+  });
+
+  it('refuses a digest that is not canonical with an input refusal', () => {
+    const result = check({ digest: 'latest' });
+    expect(result.refusal).toEqual({
+      rule: 'digest-is-canonical',
+      kind: 'input',
+      message: expect.stringContaining('"latest" is not a digest'),
+    });
+  });
+
+  it('refuses to roll back to what runs now', () => {
+    const result = check({ digest: V2 });
+    expect(result.refusal).toEqual({
+      rule: 'rollback-digest-differs',
+      kind: 'precondition',
+      message:
+        'prod runs sha256:b2b2b2b2b2b2… now; there is nothing to roll back',
+    });
+  });
+
+  it('refuses when there is nothing to roll back to', () => {
+    const result = check({}, { prod: rung('prod', [V2]) });
+    expect(result.digest).toBeNull();
+    expect(result.refusal).toEqual({
+      rule: 'rollback-digest-ran-here',
+      kind: 'precondition',
+      message:
+        'Nothing to roll back to: the ledger records no verified promotion into prod of a digest it does not run now, and its ReplicaSet history shows no earlier digest',
+    });
+  });
+
+  it('refuses when the rung cannot be read: what runs now is unknown', () => {
+    const result = check(
+      { digest: V1 },
+      {
+        prod: {
+          ...prodWithHistory([]),
+          error: { cluster: 'prod-cluster', message: 'timed out' },
+        },
+        promotions: [verified(V1, '2026-11-01T00:00:00.000Z')],
+      },
+    );
+    expect(result.refusal).toEqual({
+      rule: 'rollback-digest-differs',
+      kind: 'precondition',
+      message:
+        'prod cannot be read (prod-cluster: timed out), so whether it runs sha256:a1a1a1a1a1a1… now is unknown',
+    });
+  });
+
+  it('refuses unknown, preview and unobserved rungs as input', () => {
+    expect(check({ targetEnvironment: 'qa' }).refusal).toMatchObject({
+      rule: 'target-is-known',
+      kind: 'input',
+    });
+    expect(check({ targetEnvironment: 'preview' }).refusal).toMatchObject({
+      rule: 'target-is-known',
+      kind: 'input',
+    });
+    expect(check({ targetEnvironment: 'local' }).refusal).toMatchObject({
+      rule: 'rollback-target-is-observed',
+      kind: 'input',
+    });
+  });
+
+  it('refuses while a promotion to the rung is in flight', () => {
+    const result = check(
+      {},
+      {
+        promotions: [
+          verified(V1, '2026-11-20T10:00:00.000Z'),
+          {
+            targetEnvironment: 'prod',
+            state: 'pr-open',
+            digest: V3,
+            pullRequest: { number: 12 },
+          },
+        ],
+      },
+    );
+    expect(result.refusal).toEqual({
+      rule: 'no-promotion-in-flight',
+      kind: 'conflict',
+      message:
+        'A promotion to prod is already in flight (pull request #12, state pr-open, sha256:c3c3c3c3c3c3…); wait until it is verified or has failed',
+    });
+  });
+
+  it('keeps the freeze windows, unless overridden', () => {
+    const rungs = RUNG_RULES.map(r =>
+      r.name === 'prod'
+        ? {
+            ...r,
+            freezes: [
+              {
+                reason: 'Year-end freeze',
+                from: '2026-11-30T00:00:00Z',
+                until: '2026-12-02T00:00:00Z',
+              },
+            ],
+          }
+        : r,
+    ) as typeof RUNG_RULES;
+    expect(check({}, { rungs }).refusal).toEqual({
+      rule: 'target-is-not-frozen',
+      kind: 'conflict',
+      message:
+        'prod is frozen until 2026-12-02 00:00 UTC: Year-end freeze (someone allowed to override freezes may still roll back)',
+    });
+    expect(check({ overrideFreeze: true }, { rungs }).refusal).toBeNull();
+  });
+
+  it('skips the approval only on the emergency path the platform allows', () => {
+    const refused = check({ emergency: true });
+    expect(refused.skipsApproval).toBe(false);
+    expect(refused.refusal).toEqual({
+      rule: 'rollback-gate',
+      kind: 'input',
+      message:
+        'prod needs a manual approval and the platform allows no emergency rollback that skips it (environmentLadder.promotions.rollback.emergency is off); ask for an approval instead',
+    });
+    const allowed = check({ emergency: true }, { emergencyAllowed: true });
+    expect(allowed.refusal).toBeNull();
+    expect(allowed.skipsApproval).toBe(true);
+    expect(verdict(allowed, 'rollback-gate')?.message).toBe(
+      'Emergency rollback: the manual approval of prod is skipped (the platform allows it and the requester may); the pull request opens at once and is still reviewed',
+    );
+    // Allowed but not asked for: the approval stays.
+    expect(check({}, { emergencyAllowed: true }).skipsApproval).toBe(false);
+  });
+
+  it('has no approval to skip on a rung gated by review', () => {
+    const staging = rung('staging', [V2], {
+      workloads: [
+        deployment('staging', 3, 3, {
+          history: [
+            { revision: 1, firstRevision: 1, image: null, digests: [V1] },
+            { revision: 2, firstRevision: 2, image: null, digests: [V2] },
+          ],
+        }),
+      ],
+    });
+    const result = checkRollbackRules({
+      ladder: ladderOf({ staging }),
+      request: { targetEnvironment: 'staging', emergency: true },
+      rungs: RUNG_RULES,
+      promotions: [],
+      emergencyAllowed: false,
+    });
+    expect(result.refusal).toBeNull();
+    expect(result.skipsApproval).toBe(false);
+    expect(verdict(result, 'rollback-gate')?.message).toBe(
+      'staging needs a reviewed pull request (it asks for no approval to skip)',
+    );
+  });
+});
+
+describe('rollbackCandidates', () => {
+  it('lists the ledger newest first, without what runs now and without repeats', () => {
+    const candidates = rollbackCandidates(prodWithHistory(), [
+      verified(V0, '2026-11-10T10:00:00.000Z'),
+      verified(V2, '2026-11-30T10:00:00.000Z'),
+      verified(V1, '2026-11-20T10:00:00.000Z'),
+      verified(V1, '2026-11-05T10:00:00.000Z'),
+    ]);
+    expect(candidates.map(c => [c.digest, c.evidence])).toEqual([
+      [V1, 'ledger'],
+      [V0, 'ledger'],
+    ]);
+  });
+
+  it('lists the ReplicaSet history newest revision first when the ledger has none', () => {
+    expect(
+      rollbackCandidates(prodWithHistory(), []).map(c => [
+        c.digest,
+        c.evidence,
+      ]),
+    ).toEqual([
+      [V1, 'replicaSets'],
+      [V0, 'replicaSets'],
+    ]);
+  });
+});
+
+describe('rollbackTargets', () => {
+  const ladder = ladderOf({ prod: prodWithHistory() });
+
+  it('offers the rungs with a previous digest, with the rules and the permission deciding', () => {
+    expect(
+      rollbackTargets({
+        ladder,
+        rungs: RUNG_RULES,
+        promotions: [],
+        permitted: null,
+        emergencyAllowed: false,
+      }),
+    ).toEqual([
+      {
+        targetEnvironment: 'prod',
+        digest: V1,
+        evidence: 'replicaSets',
+        allowed: true,
+        rule: null,
+        reason: null,
+      },
+    ]);
+    expect(
+      rollbackTargets({
+        ladder,
+        rungs: RUNG_RULES,
+        promotions: [],
+        permitted: new Set(['staging']),
+        emergencyAllowed: false,
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        targetEnvironment: 'prod',
+        allowed: false,
+        rule: 'permission',
+      }),
+    ]);
+  });
+
+  it('says why a rollback is refused now', () => {
+    const [prod] = rollbackTargets({
+      ladder,
+      rungs: RUNG_RULES,
+      promotions: [
+        {
+          id: 'p1',
+          kind: 'promotion',
+          entityRef: 'component:default/shop',
+          sourceEnvironment: 'staging',
+          targetEnvironment: 'prod',
+          digest: V3,
+          reason: 'r',
+          requestedBy: 'user:default/jane',
+          state: 'pr-open',
+          verdicts: [],
+          pullRequest: { url: 'https://x', number: 4, branch: 'b' },
+          approvals: [],
+          createdAt: '2026-11-30T00:00:00.000Z',
+          updatedAt: '2026-11-30T00:00:00.000Z',
+          history: [],
+          error: null,
+        },
+      ],
+      permitted: null,
+      emergencyAllowed: false,
+    });
+    expect(prod).toMatchObject({
+      allowed: false,
+      rule: 'no-promotion-in-flight',
+      reason: expect.stringMatching(/pull request #4.*\.$/),
+    });
+  });
+});

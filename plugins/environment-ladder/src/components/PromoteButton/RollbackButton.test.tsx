@@ -1,0 +1,101 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type { LadderRollbackTarget } from '@environment-ladder/plugin-environment-ladder-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ladderApiRef } from '../../api';
+import { D1, dryRunResult, promotion } from '../../api/__fixtures__/promotions';
+import { ladder } from '../../__fixtures__/ladder';
+import { RollbackButton } from './RollbackButton';
+
+const staging = ladder.rungs.find(r => r.name === 'staging')!;
+const allowed: LadderRollbackTarget = {
+  targetEnvironment: 'staging',
+  digest: D1,
+  evidence: 'ledger',
+  allowed: true,
+  rule: null,
+  reason: null,
+};
+
+jest.setTimeout(60_000);
+
+describe('RollbackButton', () => {
+  it('opens the promote dialog in rollback mode: a dry run first, then the pull request', async () => {
+    const requestPromotion = jest
+      .fn()
+      .mockResolvedValueOnce(dryRunResult)
+      .mockResolvedValueOnce({
+        promotion: { ...promotion, kind: 'rollback', digest: D1 },
+        created: true,
+      });
+    const onRequested = jest.fn();
+    await renderInTestApp(
+      <TestApiProvider apis={[[ladderApiRef, { requestPromotion }]]}>
+        <RollbackButton
+          entityRef="component:default/checkout"
+          target={staging}
+          verdict={allowed}
+          onRequested={onRequested}
+        />
+      </TestApiProvider>,
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Roll back Staging' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(
+      dialog.getByRole('heading', { name: 'Roll back checkout in Staging' }),
+    ).toBeInTheDocument();
+    expect(dialog.getByTestId('promotion-digest')).toHaveTextContent(D1);
+    await userEvent.type(
+      dialog.getByRole('textbox', { name: /Reason/ }),
+      'Errors since 1.5.0',
+    );
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Preview (dry run)' }),
+    );
+    expect(requestPromotion).toHaveBeenCalledWith({
+      entityRef: 'component:default/checkout',
+      targetEnvironment: 'staging',
+      digest: D1,
+      kind: 'rollback',
+      reason: 'Errors since 1.5.0',
+      dryRun: true,
+    });
+    expect(await dialog.findByTestId('promotion-verdict')).toHaveTextContent(
+      "Dry run passed: the ladder's rules allow this rollback",
+    );
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Open pull request' }),
+    );
+    expect(requestPromotion).toHaveBeenLastCalledWith(
+      expect.objectContaining({ kind: 'rollback', digest: D1 }),
+    );
+    expect(await dialog.findByText('Rollback requested')).toBeInTheDocument();
+    expect(onRequested).toHaveBeenCalledTimes(1);
+  });
+
+  it('stays focusable and gives the reason when the backend refuses', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[ladderApiRef, {}]]}>
+        <RollbackButton
+          entityRef="component:default/checkout"
+          target={staging}
+          verdict={{
+            ...allowed,
+            allowed: false,
+            rule: 'no-promotion-in-flight',
+            reason: 'A promotion to Staging is already in flight.',
+          }}
+        />
+      </TestApiProvider>,
+    );
+    const button = await screen.findByTestId('rollback-staging');
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.click(button);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(
+      screen.getByText('A promotion to Staging is already in flight.'),
+    ).toBeInTheDocument();
+  });
+});
