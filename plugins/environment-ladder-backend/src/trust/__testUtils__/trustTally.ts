@@ -7,7 +7,8 @@ export type TrustCategory =
   | 'permissions'
   | 'redirects'
   | 'freezes'
-  | 'replicas';
+  | 'replicas'
+  | 'ci-promotions';
 
 /**
  * Counts the cases of one category as they run and prints
