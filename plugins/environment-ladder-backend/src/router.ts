@@ -529,7 +529,11 @@ export async function createRouter(options: {
         'Only CI promotes through this route, with an external access token (backend.auth.externalAccess)',
       );
     }
-    const body = parse(ciPromotionRequestBody, req.body, 'CI promotion request');
+    const body = parse(
+      ciPromotionRequestBody,
+      req.body,
+      'CI promotion request',
+    );
     const [, kind, namespace, , name] = ENTITY_REF.exec(body.entityRef)!;
     const entity = await visibleEntity({ kind, namespace, name }, credentials);
     const response = await promotionService.request({

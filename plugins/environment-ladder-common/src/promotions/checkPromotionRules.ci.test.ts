@@ -59,9 +59,13 @@ describe('checkPromotionRules from CI', () => {
         ? { ...r, gate: { type: 'review' as const, canaryAnalysis: false } }
         : r,
     );
-    const result = fromCi({ targetEnvironment: 'dev', digest: NEW }, undefined, {
-      rungs,
-    });
+    const result = fromCi(
+      { targetEnvironment: 'dev', digest: NEW },
+      undefined,
+      {
+        rungs,
+      },
+    );
     expect(result.refusal).toMatchObject({
       rule: 'target-accepts-ci',
       message:
@@ -85,9 +89,7 @@ describe('checkPromotionRules from CI', () => {
     ).toMatchObject({ rule: 'target-does-not-run-digest' });
     expect(
       fromCi({ targetEnvironment: 'dev', digest: NEW }, undefined, {
-        inFlight: [
-          { targetEnvironment: 'dev', state: 'pr-open', digest: V1 },
-        ],
+        inFlight: [{ targetEnvironment: 'dev', state: 'pr-open', digest: V1 }],
       }).refusal,
     ).toMatchObject({ rule: 'no-promotion-in-flight', kind: 'conflict' });
   });

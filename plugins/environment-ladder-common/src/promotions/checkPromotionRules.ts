@@ -519,8 +519,9 @@ export function checkPromotionRules(input: {
   // gate
   pass('gate', describeGate(targetLabel, targetConfig.gate));
 
+  const ciSource = ciAccepted ? CI_SOURCE : null;
   return finish(
-    request.fromCi ? (ciAccepted ? CI_SOURCE : null) : source?.name ?? null,
+    request.fromCi ? ciSource : source?.name ?? null,
     digest,
     targetConfig.gate,
   );

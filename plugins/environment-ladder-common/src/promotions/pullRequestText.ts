@@ -111,9 +111,7 @@ export function pullRequestText(input: PullRequestTextInput): {
     '',
     `This pull request changes only the image digest of ${escapeMarkdown(
       name,
-    )} in the ${escapeMarkdown(
-      input.targetEnvironment,
-    )} manifest. ${
+    )} in the ${escapeMarkdown(input.targetEnvironment)} manifest. ${
       fromCi
         ? 'CI built the digest; it enters the ladder here.'
         : `The same digest already runs in ${escapeMarkdown(
