@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
   HttpAuthService,
@@ -283,6 +284,8 @@ function createReadAccessReuse(windowMs: number) {
 /** Creates the plugin's router: parse and validate input, call services, nothing else. */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  /** Reads the catalog as the plugin itself for CI, whose token opens this plugin only. */
+  auth?: AuthService;
   catalog: CatalogService;
   config: LadderConfig;
   ladderService: LadderService;
@@ -535,7 +538,15 @@ export async function createRouter(options: {
       'CI promotion request',
     );
     const [, kind, namespace, , name] = ENTITY_REF.exec(body.entityRef)!;
-    const entity = await visibleEntity({ kind, namespace, name }, credentials);
+    // CI's token is restricted to this plugin, so Backstage refuses to forward it to the
+    // catalog; the plugin reads the entity as itself (the token's restriction is the
+    // authorization, and the rules decide the rest).
+    const entity = await visibleEntity(
+      { kind, namespace, name },
+      options.auth
+        ? await options.auth.getOwnServiceCredentials()
+        : credentials,
+    );
     const response = await promotionService.request({
       request: {
         ...body,

@@ -12,6 +12,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
@@ -230,6 +231,42 @@ function staticExternalAccess(config: Config, pluginId: string) {
     }
     throw new AuthenticationError('Illegal token');
   };
+}
+
+/**
+ * The catalog double, refusing what Backstage's auth service refuses to forward: the
+ * credentials of an external access token whose restrictions do not name the catalog
+ * (DefaultAuthService.getPluginRequestToken: `Access to target plugin 'catalog' is not
+ * included in token's access restrictions`). Other credentials pass to the double.
+ */
+function restrictedCatalog(entities: Entity[]) {
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory() {
+      const double = catalogServiceMock({ entities }) as any;
+      return new Proxy(double, {
+        get(target, property) {
+          const value = target[property];
+          if (typeof value !== 'function') return value;
+          return (...args: any[]) => {
+            const credentials = args.find(arg => arg?.credentials)?.credentials;
+            const all: Map<string, unknown> | undefined =
+              credentials?.allAccessRestrictions;
+            if (
+              credentials?.principal?.accessRestrictions &&
+              !all?.has('catalog')
+            ) {
+              throw new NotAllowedError(
+                "Access to target plugin 'catalog' is not included in token's access restrictions",
+              );
+            }
+            return value.apply(target, args);
+          };
+        },
+      });
+    },
+  });
 }
 
 /** A service as the demo catalog has it: owned by team-shop, found by its kubernetes-id. */
@@ -605,7 +642,7 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
             decide(requests, credentials),
         }).factory,
         scheduler.factory,
-        catalogServiceMock.factory({ entities }),
+        restrictedCatalog(entities),
       ],
     });
     backends.push(backend);
