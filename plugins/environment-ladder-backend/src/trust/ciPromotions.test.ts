@@ -121,6 +121,13 @@ it('accepts the CI token: 201, the digest-only pull request into dev, requested 
     // The merged branch is deleted, as GitHub's "delete branch" would.
     expect(merged.branches).toEqual(['main']);
     expect(await world.brokenPromises()).toEqual([]);
+    // The token never reaches a log line or an answer.
+    expect(JSON.stringify(world.logs)).not.toContain(
+      'trust-ci-promotion-token',
+    );
+    expect(
+      world.responses.some(r => r.text.includes('trust-ci-promotion-token')),
+    ).toBe(false);
   }));
 
 it('refuses a second build while the first is in flight with a 409, and a retry with the same key answers the first', () =>
