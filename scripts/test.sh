@@ -37,6 +37,10 @@ step unit env CI=true yarn test --ci --testPathIgnorePatterns 'src/trust/replica
 # printed reason where there is no PostgreSQL or Redis).
 step replicas env -C plugins/environment-ladder-backend ENVIRONMENT_LADDER_REPLICAS_TEST=1 CI=true NODE_OPTIONS=--experimental-vm-modules yarn backstage-cli package test --ci --maxWorkers=1 src/trust/replicas
 step browser yarn test:e2e
+# The benchmark's quick mode: same scenarios, seconds of load, no targets
+# enforced; fails only when it cannot measure (own ports: 7407, 7501-7504,
+# or free ones when taken).
+step bench yarn bench --quick
 # Packs the suite and installs it into a new create-app app by following the
 # README (own ports: 7207, 7201-7204, 7220; see the script).
 step fresh-app ./scripts/fresh-app-test.sh

@@ -25,17 +25,27 @@ export interface Config {
     };
     /**
      * The live model of the rung clusters (list once, then watch, through the
-     * Kubernetes plugin's proxy). Off by default for now.
+     * Kubernetes plugin's proxy). On by default.
      */
     model?: {
-      /** Views read the model instead of the clusters. Default false. */
+      /**
+       * Views read the model instead of the clusters. Default true; false: each
+       * view lists from the clusters (with the short `cache.freshness` cache).
+       */
       enabled?: boolean;
       /** What the model lists and watches. Default `backstage.io/kubernetes-id`. */
       labelSelector?: string;
       /** The label objects are indexed by. Default `backstage.io/kubernetes-id`. */
       indexLabel?: string;
-      /** How long each watch is asked to last before it is resumed. Default 5 minutes. */
+      /** How long each watch is asked to last (`timeoutSeconds`) before it is resumed. Default 60 seconds. */
       watchTimeout?: HumanDuration | string;
+      /**
+       * A watch stream that says nothing (no event, no bookmark) for this long was
+       * dropped silently (by a proxy or load balancer): it is cut and resumed from its
+       * resourceVersion (a re-list on 410 Gone). Must be longer than `watchTimeout`.
+       * Default 90 seconds.
+       */
+      watchIdleTimeout?: HumanDuration | string;
     };
     /** Reuse of a caller's catalog visibility and read permission between views. */
     accessReuse?: {

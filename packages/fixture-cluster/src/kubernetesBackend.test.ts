@@ -71,6 +71,9 @@ if (!vmModules) {
   );
 }
 
+// The first query starts the Kubernetes backend's clients: seconds on a busy 2-core machine.
+jest.setTimeout(60_000);
+
 (vmModules ? describe : describe.skip)(
   '@backstage/plugin-kubernetes-backend against the fixture clusters',
   () => {

@@ -5,14 +5,28 @@ const read = (environmentLadder: object) =>
   readModelConfig(new ConfigReader({ environmentLadder }));
 
 describe('readModelConfig', () => {
-  it('is off by default, watching what the Kubernetes plugin selects by, with no access reuse', () => {
+  it('is on by default, watching what the Kubernetes plugin selects by, with no access reuse', () => {
     expect(read({})).toEqual({
-      enabled: false,
+      enabled: true,
       labelSelector: 'backstage.io/kubernetes-id',
       indexLabel: 'backstage.io/kubernetes-id',
-      watchTimeoutSeconds: 300,
+      watchTimeoutSeconds: 60,
+      watchIdleTimeoutMs: 90_000,
       accessReuseMs: 0,
     });
+    expect(read({ model: { enabled: false } }).enabled).toBe(false);
+  });
+
+  it('reads the idle limit of a watch, which must outlast the watch itself', () => {
+    expect(
+      read({ model: { watchTimeout: '30s', watchIdleTimeout: '45s' } }),
+    ).toMatchObject({ watchTimeoutSeconds: 30, watchIdleTimeoutMs: 45_000 });
+    expect(() => read({ model: { watchIdleTimeout: '60s' } })).toThrow(
+      "Invalid config value at 'environmentLadder.model.watchIdleTimeout': must be longer than model.watchTimeout (60 s)",
+    );
+    expect(() =>
+      read({ model: { watchTimeout: '5m', watchIdleTimeout: '2m' } }),
+    ).toThrow("'environmentLadder.model.watchIdleTimeout'");
   });
 
   it('reads the model and the access reuse window; zero turns reuse off', () => {
@@ -33,6 +47,10 @@ describe('readModelConfig', () => {
     [
       { model: { watchTimeout: '0s' } },
       "Invalid config value at 'environmentLadder.model.watchTimeout': must be longer than zero",
+    ],
+    [
+      { model: { watchIdleTimeout: 'never' } },
+      "Invalid config value at 'environmentLadder.model.watchIdleTimeout'",
     ],
     [
       { accessReuse: { window: 'soon' } },

@@ -5,13 +5,15 @@ import { parseLabelSelector } from './services/ClusterModel/labelSelector';
 
 /** The live cluster model's settings and the view path's reuse window. */
 export interface ModelConfig {
-  /** Off (the default for now): every view reads the clusters (the previous behaviour, with its cache). */
+  /** On by default; off: every view reads the clusters (with the short cache). */
   enabled: boolean;
   /** What the model lists and watches in every rung cluster. */
   labelSelector: string;
   /** The label objects are indexed by (a label the selector requires). */
   indexLabel: string;
   watchTimeoutSeconds: number;
+  /** A watch stream quiet for longer was dropped silently: it is cut and resumed. */
+  watchIdleTimeoutMs: number;
   /** How long a user's catalog visibility and read permission are reused; 0: never. */
   accessReuseMs: number;
 }
@@ -36,7 +38,7 @@ export function readModelConfig(root: Config): ModelConfig {
   };
   const enabled =
     get(() => config?.getOptionalBoolean('model.enabled'), 'model.enabled') ??
-    false;
+    true;
   const labelSelector =
     get(
       () => config?.getOptionalString('model.labelSelector'),
@@ -68,21 +70,37 @@ export function readModelConfig(root: Config): ModelConfig {
     );
   }
   const empty = { has: () => false } as unknown as Config;
+  const watchTimeoutSeconds = Math.max(
+    1,
+    Math.round(
+      readPositiveDuration(
+        config ?? empty,
+        'model.watchTimeout',
+        'environmentLadder.model.watchTimeout',
+        60_000,
+      ) / 1000,
+    ),
+  );
+  const watchIdleTimeoutMs = readPositiveDuration(
+    config ?? empty,
+    'model.watchIdleTimeout',
+    'environmentLadder.model.watchIdleTimeout',
+    90_000,
+  );
+  // A healthy watch may be quiet until the API server ends it after
+  // `watchTimeout`; an idle limit within that would cut every quiet watch
+  // (and, in a busy model, re-list).
+  if (watchIdleTimeoutMs <= watchTimeoutSeconds * 1000) {
+    throw new InputError(
+      `Invalid config value at 'environmentLadder.model.watchIdleTimeout': must be longer than model.watchTimeout (${watchTimeoutSeconds} s), or every quiet watch would be cut`,
+    );
+  }
   return {
     enabled,
     labelSelector,
     indexLabel,
-    watchTimeoutSeconds: Math.max(
-      1,
-      Math.round(
-        readPositiveDuration(
-          config ?? empty,
-          'model.watchTimeout',
-          'environmentLadder.model.watchTimeout',
-          300_000,
-        ) / 1000,
-      ),
-    ),
+    watchTimeoutSeconds,
+    watchIdleTimeoutMs,
     accessReuseMs: readPositiveDuration(
       config ?? empty,
       'accessReuse.window',

@@ -173,6 +173,10 @@ describe('GET /api/environment-ladder/overview', () => {
             environmentLadder: {
               clusterTimeout: { seconds: 2 },
               cache: { freshness: '300ms' },
+              // The model is on. The Kubernetes plugin's proxy does not pass on
+              // a cluster's dropped watch (the stream just goes quiet): the
+              // idle limit notices it. Short here (the defaults: 60 s, 90 s).
+              model: { watchTimeout: '3s', watchIdleTimeout: '4s' },
               rungs: [
                 { name: 'local', title: 'Local' },
                 { name: 'dev', title: 'Dev', clusters: ['dev'] },
@@ -364,9 +368,19 @@ describe('GET /api/environment-ladder/overview', () => {
 
   it("marks only prod's cells when the prod cluster fails", async () => {
     fixtures.setFault('prod', '500');
-    // Past the cache window, so the fault meets a fresh read.
+    // Past the cache window, so the fault meets a fresh read; the model
+    // notices when it cannot resume prod's watches.
     await new Promise(resolve => setTimeout(resolve, 350));
-    const response = await getOverview();
+    let response = await getOverview();
+    const deadline = Date.now() + 20_000;
+    const prodFails = () =>
+      (response.body as LadderOverview).rows?.every(row =>
+        row.cells.find(c => c.rung === 'prod')?.error?.includes('answered 500'),
+      );
+    while (!prodFails() && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 200));
+      response = await getOverview();
+    }
     expect(response.status).toBe(200);
     const body: LadderOverview = response.body;
     for (const name of ['checkout', 'payments', 'inventory']) {

@@ -40,7 +40,16 @@ const service = (
   spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
 });
 
-describe('environment-ladder backend', () => {
+// The model's retry pause after a fault grows from 1 s; its first lists wait
+// for the Kubernetes plugin to load its client.
+jest.setTimeout(60_000);
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+describe.each([
+  ['with the live model (the default)', true],
+  ['with the model off (each view reads the clusters)', false],
+])('environment-ladder backend %s', (_title, modelOn) => {
   let fixtures: FixtureClusters;
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
 
@@ -96,6 +105,11 @@ describe('environment-ladder backend', () => {
             },
             environmentLadder: {
               clusterTimeout: { seconds: 2 },
+              // On when absent. Short watches, so that a cluster that hangs
+              // is noticed within a test (the defaults are 60 s and 90 s).
+              model: modelOn
+                ? { watchTimeout: '3s', watchIdleTimeout: '4s' }
+                : { enabled: false },
               // Short, so that each fault below meets a fresh read.
               cache: { freshness: '300ms' },
               rungs: [
@@ -121,8 +135,10 @@ describe('environment-ladder backend', () => {
     // request; warm it up so the cluster timeout measures clusters only, and
     // let the warm-up's reading leave the cache.
     await getLadder('checkout');
+    // The model's first round of lists may outlast that first view.
+    if (modelOn) await allLive();
     await new Promise(resolve => setTimeout(resolve, 350));
-  });
+  }, 60_000);
 
   afterEach(() => {
     for (const name of CLUSTERS) fixtures.setFault(name, 'none');
@@ -290,6 +306,25 @@ describe('environment-ladder backend', () => {
     });
   });
 
+  /** Requests that were not watches: what a view or a re-list costs. */
+  const lists = () =>
+    CLUSTERS.reduce(
+      (sum, name) =>
+        sum + fixtures.stats(name).total - fixtures.stats(name).watches,
+      0,
+    );
+
+  /** Until every rung of checkout answers (the model is live after a fault). */
+  async function allLive(timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ladder: Ladder = (await getLadder('checkout')).body;
+      if (ladder.rungs.every(r => !r.error)) return;
+      if (Date.now() > deadline) throw new Error('a rung still fails');
+      await sleep(200);
+    }
+  }
+
   it.each([
     ['500', /cluster 'prod' answered 500/],
     ['401', /cluster 'prod' answered 401/],
@@ -298,10 +333,25 @@ describe('environment-ladder backend', () => {
   ] as const)(
     'keeps the other rungs when prod fails with %s',
     async (fault, message) => {
+      if (modelOn) await allLive();
       fixtures.setFault('prod', fault);
-      // Past the cache window, so the fault meets a fresh read.
-      await new Promise(resolve => setTimeout(resolve, 350));
-      const response = await getLadder('checkout');
+      // Model off: past the cache window, so the fault meets a fresh read.
+      // Model on: the fault ends prod's watches; the model notices when it
+      // cannot resume them (after its retry pause).
+      await sleep(350);
+      let response = await getLadder('checkout');
+      const deadline = Date.now() + 20_000;
+      while (
+        modelOn &&
+        !message.test(
+          response.body.rungs?.find((r: { name: string }) => r.name === 'prod')
+            ?.error?.message ?? '',
+        ) &&
+        Date.now() < deadline
+      ) {
+        await sleep(200);
+        response = await getLadder('checkout');
+      }
       expect(response.status).toBe(200);
       const ladder: Ladder = response.body;
       const prod = ladder.rungs.find(r => r.name === 'prod')!;
@@ -326,21 +376,90 @@ describe('environment-ladder backend', () => {
     expect(second.text).toBe('');
   });
 
-  it('costs the clusters for 10 concurrent viewers what it costs for one', async () => {
-    const total = () =>
-      CLUSTERS.reduce((sum, name) => sum + fixtures.stats(name).total, 0);
-    await new Promise(resolve => setTimeout(resolve, 400)); // past the window
-    fixtures.resetStats();
-    expect((await getLadder('inventory')).status).toBe(200);
-    const oneViewer = total();
-    expect(oneViewer).toBeGreaterThan(0);
+  if (!modelOn) {
+    it('costs the clusters for 10 concurrent viewers what it costs for one', async () => {
+      const total = () =>
+        CLUSTERS.reduce((sum, name) => sum + fixtures.stats(name).total, 0);
+      await new Promise(resolve => setTimeout(resolve, 400)); // past the window
+      fixtures.resetStats();
+      expect((await getLadder('inventory')).status).toBe(200);
+      const oneViewer = total();
+      expect(oneViewer).toBeGreaterThan(0);
 
-    await new Promise(resolve => setTimeout(resolve, 400));
-    fixtures.resetStats();
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, () => getLadder('inventory')),
-    );
-    expect(responses.map(r => r.status)).toEqual(Array(10).fill(200));
-    expect(total()).toBe(oneViewer);
-  });
+      await new Promise(resolve => setTimeout(resolve, 400));
+      fixtures.resetStats();
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => getLadder('inventory')),
+      );
+      expect(responses.map(r => r.status)).toEqual(Array(10).fill(200));
+      expect(total()).toBe(oneViewer);
+    });
+  }
+
+  if (modelOn) {
+    it('costs the clusters nothing for 10 concurrent viewers once the model is live', async () => {
+      await allLive();
+      const before = lists();
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => getLadder('inventory')),
+      );
+      expect(responses.map(r => r.status)).toEqual(Array(10).fill(200));
+      expect(lists()).toBe(before);
+    });
+  }
+
+  if (modelOn) {
+    it("keeps quiet watches open through the Kubernetes plugin's proxy past the cluster timeout", async () => {
+      await allLive();
+      const before = lists();
+      // Nothing changes for longer than the cluster timeout (2 s): the
+      // streams say nothing until they end (3 s) and are resumed. The proxy
+      // sends a watch's headers only with its first byte: a cluster timeout
+      // on them would cut every quiet watch, fail the rung and list again.
+      await sleep(3500);
+      expect(lists()).toBe(before);
+      const ladder: Ladder = (await getLadder('checkout')).body;
+      expect(ladder.rungs.filter(r => r.error)).toEqual([]);
+    });
+  }
+
+  if (modelOn) {
+    it("shows a dev change through the proxy's watch, without a list", async () => {
+      await allLive();
+      const dev = () =>
+        getLadder('checkout').then(
+          r => (r.body as Ladder).rungs.find(rung => rung.name === 'dev')!,
+        );
+      // What a rollout does to the pods: each now runs another digest.
+      const url = fixtures.clusters.find(c => c.name === 'dev')!.url;
+      const { items: pods } = await fetch(
+        `${url}/api/v1/pods?labelSelector=backstage.io%2Fkubernetes-id%3Dcheckout`,
+        { headers: { Authorization: `Bearer ${TOKEN}` } },
+      ).then(r => r.json());
+      expect(pods.length).toBeGreaterThan(0);
+      const digest = `sha256:${'7'.repeat(64)}`;
+      const before = lists();
+      const changedAt = Date.now();
+      for (const pod of pods) {
+        const image = `ghcr.io/acme/checkout@${digest}`;
+        pod.spec.containers[0].image = image;
+        for (const status of pod.status?.containerStatuses ?? []) {
+          status.image = image;
+          status.imageID = image;
+        }
+        fixtures.apply('dev', { apiVersion: 'v1', kind: 'Pod', ...pod });
+      }
+      while (!(await dev()).digests.includes(digest)) {
+        if (Date.now() - changedAt > 5000) throw new Error('not seen in 5 s');
+        await sleep(20);
+      }
+      // eslint-disable-next-line no-console
+      console.log(
+        `model: a dev change reached the ladder in ${
+          Date.now() - changedAt
+        } ms (through the Kubernetes plugin's proxy)`,
+      );
+      expect(lists()).toBe(before);
+    });
+  }
 });

@@ -88,6 +88,7 @@ export {
   describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,
+  type PromotionRungRules,
   type PromotionRulesResult,
 } from './promotions/checkPromotionRules';
 export {

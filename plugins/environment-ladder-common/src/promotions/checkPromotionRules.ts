@@ -20,6 +20,20 @@ export interface PromotionGate {
 }
 
 /**
+ * What the promotion rules need to know of a configured rung.
+ *
+ * @public
+ */
+export interface PromotionRungRules {
+  name: string;
+  gate: PromotionGate;
+  /** A preview rung is never a promotion source or target. */
+  preview?: boolean;
+  /** While one is in force, promotions into the rung are refused unless overridden. */
+  freezes?: FreezeWindow[];
+}
+
+/**
  * Why a promotion request is refused; the router maps input → 400 and conflict or precondition → 409 (the state of the ladder or the ledger conflicts with the request).
  *
  * @public
@@ -116,12 +130,7 @@ export function checkPromotionRules(input: {
     /** A build from CI enters the ladder (see `target-accepts-ci`). */
     fromCi?: boolean;
   };
-  rungs: Array<{
-    name: string;
-    gate: PromotionGate;
-    preview?: boolean;
-    freezes?: FreezeWindow[];
-  }>;
+  rungs: PromotionRungRules[];
   /** When the promotion would happen, for the freeze windows; defaults to now. */
   now?: Date;
   inFlight: Array<{

@@ -8,6 +8,7 @@ export type { ActiveFreeze, FreezeWindow } from './freezeWindows';
 export type {
   PromotionGate,
   PromotionRefusal,
+  PromotionRungRules,
   PromotionRulesResult,
 } from './checkPromotionRules';
 export { isCanonicalDigest } from './isCanonicalDigest';

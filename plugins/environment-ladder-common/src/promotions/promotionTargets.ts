@@ -1,6 +1,9 @@
 import type { Ladder } from '../types';
-import { checkPromotionRules, type PromotionGate } from './checkPromotionRules';
-import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
+import {
+  checkPromotionRules,
+  type PromotionRungRules,
+} from './checkPromotionRules';
+import { findActiveFreeze } from './freezeWindows';
 import { rungLabel } from './internal';
 import { isPromotionInFlight } from './promotionStates';
 import type {
@@ -34,12 +37,7 @@ export const PERMISSION_RULE = 'permission';
  */
 export function promotionTargets(input: {
   ladder: Ladder;
-  rungs: Array<{
-    name: string;
-    gate: PromotionGate;
-    preview?: boolean;
-    freezes?: FreezeWindow[];
-  }>;
+  rungs: PromotionRungRules[];
   promotions: Promotion[];
   permitted: ReadonlySet<string> | null;
   /** Defaults to now; the freeze windows are read at this instant. */

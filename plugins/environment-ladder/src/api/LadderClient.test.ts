@@ -262,4 +262,16 @@ describe('LadderClient', () => {
       },
     ]);
   });
+
+  it("asks for a team's delivery metrics by owner", async () => {
+    const seen: string[] = [];
+    server.use(
+      rest.get(`${baseUrl}/metrics`, (req, res, ctx) => {
+        seen.push(req.url.search);
+        return res(ctx.json({ entityRefs: [] }));
+      }),
+    );
+    await client.getTeamDeliveryMetrics('group:default/team-shop', 7);
+    expect(seen).toEqual(['?owner=group%3Adefault%2Fteam-shop&period=7d']);
+  });
 });

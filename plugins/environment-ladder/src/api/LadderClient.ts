@@ -88,6 +88,14 @@ export class LadderClient implements LadderApi {
     return this.get<DeliveryMetrics>(`metrics?${query}`);
   }
 
+  async getTeamDeliveryMetrics(
+    owner: string,
+    days: number,
+  ): Promise<DeliveryMetrics> {
+    const query = new URLSearchParams({ owner, period: `${days}d` });
+    return this.get<DeliveryMetrics>(`metrics?${query}`);
+  }
+
   private async get<T>(path: string): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('environment-ladder');
     const response = await this.fetchApi.fetch(`${baseUrl}/${path}`);

@@ -39,6 +39,11 @@ export interface LadderApi {
     entityRef: CompoundEntityRef,
     days: number,
   ): Promise<DeliveryMetrics>;
+  /**
+   * The delivery metrics of the services `owner` (a group ref) owns, of those the
+   * signed-in user may read, over the last `days` days.
+   */
+  getTeamDeliveryMetrics(owner: string, days: number): Promise<DeliveryMetrics>;
 }
 
 /**

@@ -44,7 +44,12 @@ describe('the cluster model', () => {
   function start(clusters = ['dev', 'staging']) {
     model = createClusterModel({
       config: ladderConfig(clusters),
-      model: { labelSelector: ID, indexLabel: ID, watchTimeoutSeconds: 60 },
+      model: {
+        labelSelector: ID,
+        indexLabel: ID,
+        watchTimeoutSeconds: 60,
+        watchIdleTimeoutMs: 90_000,
+      },
       get,
       logger: mockServices.logger.mock(),
       changeBatchMs: 10,
@@ -184,6 +189,10 @@ describe('the cluster model', () => {
   it('says when a cluster is down, keeps the others live, and recovers', async () => {
     start();
     await read('dev');
+    const stateChanges: string[] = [];
+    model!.onChange(change => {
+      if (change.state) stateChanges.push([...change.clusters].join());
+    });
     fixtures.setFault('staging', '500');
     fixtures.dropWatches('staging');
     // The model notices when its watches drop and cannot be resumed.
@@ -197,12 +206,17 @@ describe('the cluster model', () => {
       /cluster 'staging' answered 500/,
     );
     expect((await read('dev')).pods.length).toBeGreaterThan(0);
+    // Ladders built before the failure are not current any more.
+    await eventually(async () => stateChanges.includes('staging'));
+    const failedAt = stateChanges.length;
     fixtures.setFault('staging', 'none');
     // The retry pause starts at 1 s.
     await eventually(async () => (await read('staging')).pods.length > 0, 8000);
     expect(model!.status().find(s => s.cluster === 'staging')!.state).toBe(
       'live',
     );
+    // And after its recovery.
+    await eventually(async () => stateChanges.length > failedAt);
   });
 
   it('after a restart, the first view waits for one round of lists, all kinds at once', async () => {
@@ -214,6 +228,8 @@ describe('the cluster model', () => {
     // another's answer: one round trip, not one per kind.
     const lists = requests.filter(r => !r.includes('watch=true'));
     expect(lists).toHaveLength(7);
+    // The fixture counts a watch once its latency is served: wait it out.
+    await new Promise(resolve => setTimeout(resolve, 400));
     expect(fixtures.stats('dev').total - fixtures.stats('dev').watches).toBe(7);
     expect(new Set(lists.map(r => r.split('?')[0])).size).toBe(7);
   });

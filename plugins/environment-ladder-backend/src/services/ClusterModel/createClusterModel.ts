@@ -64,6 +64,8 @@ export interface ClusterModelConfig {
   indexLabel: string;
   /** How long each watch is asked to last before it is resumed. */
   watchTimeoutSeconds: number;
+  /** A watch stream quiet for longer is cut and resumed (see the reflector). */
+  watchIdleTimeoutMs: number;
 }
 
 /** What each cluster is read for: its namespaces (undefined: all) and whether for previews. */
@@ -113,11 +115,12 @@ export function createClusterModel(options: {
   let pending: ModelChange | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
 
-  function changed(cluster: string, ids: Set<string>) {
+  function changed(cluster: string, ids: Set<string>, state = false) {
     version += 1;
     pending ??= { clusters: new Set(), ids: new Set() };
     pending.clusters.add(cluster);
     ids.forEach(id => pending!.ids.add(id));
+    if (state) pending.state = true;
     flushTimer ??= setTimeout(() => {
       flushTimer = undefined;
       const change = pending!;
@@ -158,7 +161,9 @@ export function createClusterModel(options: {
             get,
             requestTimeoutMs: config.clusterTimeoutMs,
             watchTimeoutSeconds: model.watchTimeoutSeconds,
+            watchIdleTimeoutMs: model.watchIdleTimeoutMs,
             onChange: ids => changed(cluster, ids),
+            onStateChange: () => changed(cluster, new Set(), true),
             logger,
           }),
         });

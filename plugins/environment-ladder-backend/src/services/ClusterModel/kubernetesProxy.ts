@@ -41,8 +41,21 @@ export function createKubernetesProxyGet(options: {
         Authorization: `Bearer ${token}`,
         [CLUSTER_HEADER]: cluster,
         Accept: 'application/json',
+        // The backend's compression middleware would gzip a watch stream
+        // through the proxy and hold its headers and events until its buffer
+        // fills: a quiet watch then never opens, and changes arrive late. A
+        // list is one answer and may be compressed.
+        ...(isWatch(pathAndQuery) ? { 'Accept-Encoding': 'identity' } : {}),
       },
       signal,
     });
   };
+}
+
+function isWatch(pathAndQuery: string): boolean {
+  const query = pathAndQuery.indexOf('?');
+  return (
+    query >= 0 &&
+    new URLSearchParams(pathAndQuery.slice(query + 1)).get('watch') === 'true'
+  );
 }

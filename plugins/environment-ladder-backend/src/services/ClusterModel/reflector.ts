@@ -28,6 +28,8 @@ type KubeObject = Record<string, any>;
 
 /** How long the very first list of a kind may take (see `list`). */
 const FIRST_LIST_TIMEOUT_MS = 30_000;
+/** Objects per list page (client-go's informers ask for 500). */
+const LIST_PAGE_SIZE = 500;
 
 /** The watch's resourceVersion is too old (410 Gone / Expired): list again. */
 class GoneError extends Error {
@@ -40,6 +42,8 @@ export interface ReflectorStats {
   watches: number;
   relistsAfterGone: number;
   resumes: number;
+  /** Watches cut because they said nothing for the idle limit (silently dropped). */
+  idleRestarts: number;
   objects: number;
 }
 
@@ -53,12 +57,25 @@ export interface ReflectorOptions {
   /** Objects are indexed by this label's value (the entity's kubernetes-id). */
   indexLabel: string;
   get: KubernetesProxyGet;
-  /** A list, or a watch's headers, that take longer fail like a timeout. */
+  /**
+   * A list that takes longer fails like a timeout. Not applied to a watch: a
+   * healthy watch may be quiet for a minute, and through the Kubernetes
+   * plugin's proxy even its headers wait for its first event or bookmark.
+   */
   requestTimeoutMs: number;
   /** Asked of the API server for each watch; the stream is then resumed. */
   watchTimeoutSeconds: number;
+  /**
+   * A watch stream that says nothing (no event, no bookmark) for this long
+   * was dropped silently (a proxy or load balancer lost it): it is cut and
+   * resumed. Longer than `watchTimeoutSeconds`, so that a healthy stream ends
+   * on its own first.
+   */
+  watchIdleTimeoutMs: number;
   /** Told the index-label values of objects that changed (before and after). */
   onChange: (ids: Set<string>) => void;
+  /** Told when the reflector fails, or answers again after failing. */
+  onStateChange?: () => void;
   logger: LoggerService;
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -87,6 +104,7 @@ export class Reflector {
     watches: 0,
     relistsAfterGone: 0,
     resumes: 0,
+    idleRestarts: 0,
     objects: 0,
   };
   private running?: Promise<void>;
@@ -154,8 +172,13 @@ export class Reflector {
   }
 
   private setPhase(phase: 'syncing' | 'live' | 'error', error?: string) {
+    const failedBefore = this.phase === 'error' ? this.lastError : undefined;
+    const failedNow = phase === 'error' ? error : undefined;
     this.phase = phase;
     this.lastError = error;
+    // Views built while the cluster answered must not outlive its failure
+    // (nor the failure its recovery); a list that follows tells its own changes.
+    if (failedBefore !== failedNow) this.options.onStateChange?.();
     if (phase !== 'syncing') this.settle();
   }
 
@@ -178,7 +201,7 @@ export class Reflector {
   }
 
   private put(object: KubeObject, changed: Set<string>) {
-    const slim = slimObject(object);
+    const slim = slimObject(object, this.options.resource.key === 'pods');
     const key = objectKey(slim);
     const id = this.idOf(slim);
     // The object may have moved to another id (its label changed).
@@ -222,6 +245,8 @@ export class Reflector {
             await this.sleep(5 * 60_000);
             continue;
           }
+          // The cluster answers again: a later fault starts its pause anew.
+          pause = backoff.initialMs;
         }
         const startedAt = Date.now();
         await this.watch();
@@ -268,7 +293,13 @@ export class Reflector {
     });
   }
 
-  /** Lists the kind; false when an optional kind is not served (404). */
+  /**
+   * Lists the kind, in pages of {@link LIST_PAGE_SIZE} as client-go's informers do, so
+   * that a cluster of thousands of pods answers each page within the cluster timeout
+   * (one 30 MB list does not cross the Kubernetes plugin's proxy in 5 s). The model is
+   * replaced only when the last page arrived; an expired continue token is a 410, and
+   * the list starts again. False when an optional kind is not served (404).
+   */
   private async list(): Promise<boolean> {
     this.counts.lists += 1;
     // The first list may wait on more than the cluster (the Kubernetes plugin
@@ -278,45 +309,65 @@ export class Reflector {
       this.counts.lists === 1
         ? Math.max(this.options.requestTimeoutMs, FIRST_LIST_TIMEOUT_MS)
         : this.options.requestTimeoutMs;
-    const signal = AbortSignal.any([
-      this.abort.signal,
-      AbortSignal.timeout(timeoutMs),
-    ]);
-    const response = await this.options.get(
-      this.options.cluster,
-      this.path({}),
-      signal,
-    );
-    if (response.status === 404 && this.options.resource.optional) {
-      await response.body?.cancel();
-      this.replace([], undefined);
-      return false;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      // Only the status line: nothing the cluster echoes can leak.
-      throw new Error(
-        this.describe(
-          `answered ${`${response.status} ${
-            response.statusText || ''
-          }`.trim()} when listing`,
-        ),
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const signal = AbortSignal.any([
+        this.abort.signal,
+        AbortSignal.timeout(timeoutMs),
+      ]);
+      const response = await this.options.get(
+        this.options.cluster,
+        this.path({
+          limit: String(LIST_PAGE_SIZE),
+          ...(continueToken ? { continue: continueToken } : {}),
+        }),
+        signal,
       );
-    }
-    let body: any;
-    try {
-      body = await response.json();
-    } catch {
-      throw new Error(
-        this.describe('returned a malformed answer when listing'),
-      );
-    }
-    if (!Array.isArray(body?.items)) {
-      throw new Error(
-        this.describe('returned something other than a list when listing'),
-      );
-    }
-    this.replace(body.items, String(body.metadata?.resourceVersion ?? ''));
+      if (response.status === 404 && this.options.resource.optional) {
+        await response.body?.cancel();
+        this.replace([], undefined);
+        return false;
+      }
+      if (response.status === 410 && continueToken) {
+        await response.body?.cancel();
+        throw new GoneError();
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        // Only the status line: nothing the cluster echoes can leak.
+        throw new Error(
+          this.describe(
+            `answered ${`${response.status} ${
+              response.statusText || ''
+            }`.trim()} when listing`,
+          ),
+        );
+      }
+      let body: any;
+      try {
+        body = await response.json();
+      } catch (error) {
+        // A body cut off by the timeout is a slow cluster, not a malformed one.
+        if (signal.aborted) throw signal.reason;
+        throw new Error(
+          this.describe('returned a malformed answer when listing'),
+        );
+      }
+      if (!Array.isArray(body?.items)) {
+        throw new Error(
+          this.describe('returned something other than a list when listing'),
+        );
+      }
+      items.push(...body.items);
+      resourceVersion = String(body.metadata?.resourceVersion ?? '');
+      continueToken =
+        typeof body.metadata?.continue === 'string' && body.metadata.continue
+          ? body.metadata.continue
+          : undefined;
+    } while (continueToken);
+    this.replace(items, resourceVersion);
     return true;
   }
 
@@ -332,20 +383,24 @@ export class Reflector {
   /** Watches from the current resourceVersion until the stream ends. */
   private async watch() {
     this.counts.watches += 1;
-    const headers = new AbortController();
-    const connectTimer = setTimeout(
-      () => headers.abort(new DOMException('timeout', 'TimeoutError')),
-      this.options.requestTimeoutMs,
-    );
-    // A stream that says nothing (not even a bookmark) for longer than it
-    // was asked to last is dead: cut it and resume.
-    const idleLimitMs = (this.options.watchTimeoutSeconds + 30) * 1000;
+    const cut = new AbortController();
+    // Not the cluster timeout: the Kubernetes plugin's proxy (http-proxy)
+    // sends a watch's response headers only with the first byte of its body,
+    // so a quiet watch has no headers until its first event or bookmark.
+    // Only the idle limit bounds it, from the request on: a stream that says
+    // nothing (not even a bookmark) for longer than it was asked to last is
+    // dead: it is cut and resumed.
     let idleTimer: NodeJS.Timeout | undefined;
+    let idle = false;
     const touch = () => {
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => headers.abort(), idleLimitMs);
+      idleTimer = setTimeout(() => {
+        idle = true;
+        cut.abort();
+      }, this.options.watchIdleTimeoutMs);
     };
-    const signal = AbortSignal.any([this.abort.signal, headers.signal]);
+    const signal = AbortSignal.any([this.abort.signal, cut.signal]);
+    touch();
     let response: Response;
     try {
       response = await this.options.get(
@@ -358,14 +413,27 @@ export class Reflector {
         }),
         signal,
       );
-    } finally {
-      clearTimeout(connectTimer);
+    } catch (error) {
+      clearTimeout(idleTimer);
+      // Not one byte for the idle limit, where a healthy cluster ends the
+      // watch or sends a bookmark sooner: the cluster does not answer. Its
+      // rung says so, and the next attempt lists (bounded by the cluster timeout).
+      if (idle && !this.stopped) {
+        throw new Error(
+          this.describe(
+            `did not answer within ${this.options.watchIdleTimeoutMs} ms when watching`,
+          ),
+        );
+      }
+      throw error;
     }
     if (response.status === 410) {
+      clearTimeout(idleTimer);
       await response.body?.cancel();
       throw new GoneError();
     }
     if (!response.ok || !response.body) {
+      clearTimeout(idleTimer);
       await response.body?.cancel();
       throw new Error(
         this.describe(
@@ -393,6 +461,12 @@ export class Reflector {
         }
         if (changed.size > 0) this.options.onChange(changed);
       }
+      // Ended by the server, but mid-event: the answer is broken, not done.
+      if (buffer.trim()) {
+        throw new Error(
+          this.describe('returned a malformed answer when watching'),
+        );
+      }
     } catch (error) {
       if (error instanceof GoneError || this.stopped) throw error;
       if ((error as Error)?.message?.startsWith(`cluster '`)) throw error;
@@ -400,7 +474,21 @@ export class Reflector {
     } finally {
       clearTimeout(idleTimer);
     }
-    if (!this.stopped) this.setPhase('syncing');
+    if (idle && !this.stopped) {
+      this.counts.idleRestarts += 1;
+      this.options.logger.debug(
+        'Cluster model: a watch said nothing for its idle limit; resuming it',
+        {
+          cluster: this.options.cluster,
+          resource: this.options.resource.plural,
+          idleLimitMs: this.options.watchIdleTimeoutMs,
+        },
+      );
+    }
+    // The model stays live while the watch resumes: it holds every change up
+    // to the last resourceVersion, and the resumed watch replays any since.
+    // (Waiting for the resumed watch's first byte would hold views for up to
+    // a minute through the proxy.) A cluster that fails makes the resume fail.
   }
 
   private apply(line: string, changed: Set<string>) {

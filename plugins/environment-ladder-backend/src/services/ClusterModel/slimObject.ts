@@ -29,8 +29,12 @@ function slimPodSpec(spec: unknown): unknown {
   };
 }
 
-/** A copy of a Kubernetes object without what the ladder never reads. */
-export function slimObject(object: unknown): Json {
+/**
+ * A copy of a Kubernetes object without what the ladder never reads. `isPod`
+ * says the object is a pod when the caller knows it: the items of an API
+ * server's list carry no `kind`.
+ */
+export function slimObject(object: unknown, isPod?: boolean): Json {
   const o = { ...(object as Json) };
   if (o.metadata && typeof o.metadata === 'object') {
     const { managedFields: _managed, ...metadata } = o.metadata as Json;
@@ -41,7 +45,7 @@ export function slimObject(object: unknown): Json {
     }
     o.metadata = metadata;
   }
-  if (o.kind === 'Pod') {
+  if (isPod ?? o.kind === 'Pod') {
     o.spec = slimPodSpec(o.spec);
   } else if (o.spec?.template?.spec) {
     o.spec = {

@@ -54,4 +54,9 @@ export interface ModelChange {
   clusters: Set<string>;
   /** The index-label values of the objects that changed, before and after the change. */
   ids: Set<string>;
+  /**
+   * A cluster failed or came back: every ladder with a rung on it may change
+   * (its rung's error), whatever objects it selects.
+   */
+  state?: boolean;
 }

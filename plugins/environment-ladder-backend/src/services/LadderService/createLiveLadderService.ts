@@ -101,7 +101,13 @@ export function createLiveLadderService(options: {
 
   async function recheck(change: ModelChange) {
     for (const [entityRef, entry] of [...followed]) {
-      if (entry.ids && !entry.ids.some(id => change.ids.has(id))) continue;
+      if (
+        !change.state &&
+        entry.ids &&
+        !entry.ids.some(id => change.ids.has(id))
+      ) {
+        continue;
+      }
       try {
         const next = fingerprint(await build(entry.entity));
         const still = followed.get(entityRef);

@@ -1,6 +1,7 @@
 import {
   coreServices,
   createServiceFactory,
+  type BackendFeature,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
@@ -418,6 +419,8 @@ export interface TrustWorldOptions {
 
 /** Options of one backend over the world. */
 export interface TrustBackendOptions {
+  /** Other plugins the backend runs beside ours (e.g. the notifications backend). */
+  features?: BackendFeature[];
   /** `environmentLadder.clusterTimeout` in milliseconds. Default 2000. */
   clusterTimeoutMs?: number;
   /** `environmentLadder.cache.freshness`. Default 100 ms. */
@@ -428,6 +431,12 @@ export interface TrustBackendOptions {
    * takes the promotion over at once.
    */
   claimDuration?: string;
+  /**
+   * `environmentLadder.model.enabled`. Default false: the faults and leaks cases switch a
+   * cluster's answers between reads, which only per-view reads see at once (the live
+   * model's own failure handling is tested in services/ClusterModel).
+   */
+  model?: boolean;
   /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
   freezes?: Record<string, unknown[]>;
   /**
@@ -543,6 +552,7 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
           milliseconds: backendOptions.clusterTimeoutMs ?? 2000,
         },
         cache: { freshness: backendOptions.cacheFreshness ?? '100ms' },
+        model: { enabled: backendOptions.model ?? false },
         ...(backendOptions.claimDuration
           ? { promotions: { claimDuration: backendOptions.claimDuration } }
           : {}),
@@ -601,9 +611,13 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
     const logger = capturingRootLogger();
     // All backends of the world log into one list.
     logger.lines.push = (...lines: CapturedLogLine[]) => logs.push(...lines);
-    const scheduler = mockServices.scheduler.mock();
+    const scheduler = mockServices.scheduler.mock({
+      // Other plugins' periodic chores (e.g. the notifications cleaner) never run here.
+      createScheduledTaskRunner: () => ({ run: async () => {} }),
+    });
     const backend = await startTestBackend({
       features: [
+        ...(backendOptions.features ?? []),
         environmentLadderPlugin,
         kubernetesPlugin,
         rootConfigServiceFactory({
@@ -619,6 +633,17 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
             plugin: coreServices.pluginMetadata,
           },
           factory({ config, lifecycle, plugin }) {
+            if (plugin.getId() !== 'environment-ladder') {
+              // Another plugin (e.g. notifications) gets a database of its own: the
+              // world's is the ledger's, and their migrations would share its tables.
+              const own = knexFactory({
+                client: 'better-sqlite3',
+                connection: ':memory:',
+                useNullAsDefault: true,
+              });
+              lifecycle.addShutdownHook(() => own.destroy());
+              return { getClient: async () => own };
+            }
             const pool = knexFactory({
               client: config.getString('backend.database.client'),
               connection: config.get(

@@ -91,17 +91,28 @@ export function DeliveryMetricsFigures(props: { metrics: DeliveryMetrics }) {
 }
 
 /**
- * A small strip on the Environments tab: the service's delivery metrics over
- * the last 30 days, from the promotion ledger. It never blocks the tab: while
- * loading it says so, and a failure is one quiet line.
+ * A small strip with the delivery metrics over the last 30 days, from the
+ * promotion ledger: of one service (the Environments tab) or of a team's
+ * services (`owner`, on a Group's card). It never blocks what it sits in:
+ * while loading it says so, and a failure is one quiet line.
  */
-export function DeliveryMetricsStrip(props: { entityRef: CompoundEntityRef }) {
+export function DeliveryMetricsStrip(
+  props: { entityRef: CompoundEntityRef } | { owner: string },
+) {
   const api = useApi(ladderApiRef);
-  const { kind, namespace, name } = props.entityRef;
+  const entityRef = 'entityRef' in props ? props.entityRef : undefined;
+  const owner = 'owner' in props ? props.owner : undefined;
+  const { kind, namespace, name } = entityRef ?? {};
   const { value, loading, error } = useAsync(
     // Async, so that any failure (even a synchronous one) lands in `error`.
-    async () => api.getDeliveryMetrics({ kind, namespace, name }, PERIOD_DAYS),
-    [api, kind, namespace, name],
+    async () =>
+      owner !== undefined
+        ? api.getTeamDeliveryMetrics(owner, PERIOD_DAYS)
+        : api.getDeliveryMetrics(
+            { kind: kind!, namespace: namespace!, name: name! },
+            PERIOD_DAYS,
+          ),
+    [api, owner, kind, namespace, name],
   );
   return (
     <Paper
@@ -113,6 +124,11 @@ export function DeliveryMetricsStrip(props: { entityRef: CompoundEntityRef }) {
       <Box px={2} py={1.5}>
         <Typography variant="subtitle2" component="h2" gutterBottom>
           Delivery, last {PERIOD_DAYS} days
+          {value && owner !== undefined
+            ? ` (${value.entityRefs.length} service${
+                value.entityRefs.length === 1 ? '' : 's'
+              })`
+            : ''}
         </Typography>
         {loading && (
           <Typography variant="body2" color="textSecondary">

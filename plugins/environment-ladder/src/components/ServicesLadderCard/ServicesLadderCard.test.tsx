@@ -23,10 +23,25 @@ const group: Entity = {
   metadata: { name: 'team-shop', namespace: 'default' },
 };
 
+const getTeamDeliveryMetrics = jest.fn().mockResolvedValue({
+  period: {
+    from: '2026-11-01T00:00:00.000Z',
+    to: '2026-12-01T00:00:00.000Z',
+    days: 30,
+  },
+  entityRefs: ['component:default/checkout', 'component:default/payments'],
+  deploymentFrequency: [{ rung: 'prod', deployments: 5, perDay: 5 / 30 }],
+  leadTime: { rung: 'prod', count: 5, medianMs: 3_600_000, p90Ms: null },
+  changeFailureRate: { changes: 5, failures: 1, rate: 0.2 },
+  timeToRestore: { count: 1, medianMs: 1_800_000, p90Ms: null, unrestored: 0 },
+});
+
 async function renderCard(entity: Entity) {
   const getOverview = jest.fn().mockResolvedValue(overview);
   await renderInTestApp(
-    <TestApiProvider apis={[[ladderApiRef, { getOverview }]]}>
+    <TestApiProvider
+      apis={[[ladderApiRef, { getOverview, getTeamDeliveryMetrics }]]}
+    >
       <EntityProvider entity={entity}>
         <ServicesLadderCard />
       </EntityProvider>
@@ -58,5 +73,27 @@ describe('ServicesLadderCard', () => {
     expect(getOverview).toHaveBeenCalledWith({
       owner: 'group:default/team-shop',
     });
+  });
+
+  it("shows a Group's delivery metrics", async () => {
+    getTeamDeliveryMetrics.mockClear();
+    await renderCard(group);
+    expect(getTeamDeliveryMetrics).toHaveBeenCalledWith(
+      'group:default/team-shop',
+      30,
+    );
+    expect(
+      await screen.findByText('Delivery, last 30 days (2 services)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('20 %')).toBeInTheDocument();
+  });
+
+  it('shows no delivery metrics on a System page', async () => {
+    getTeamDeliveryMetrics.mockClear();
+    await renderCard(system);
+    expect(
+      screen.queryByRole('region', { name: 'Delivery metrics' }),
+    ).toBeNull();
+    expect(getTeamDeliveryMetrics).not.toHaveBeenCalled();
   });
 });

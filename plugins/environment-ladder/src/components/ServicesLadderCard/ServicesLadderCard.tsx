@@ -8,6 +8,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import type { OverviewFilter } from '@environment-ladder/plugin-environment-ladder-common';
 import { useMemo } from 'react';
 import { useLadderOverview } from '../../hooks/useLadderOverview';
+import { DeliveryMetricsStrip } from '../DeliveryMetricsStrip';
 import { LadderOverviewTable } from '../LadderOverviewTable';
 
 /** The services a System has, or a Group owns, as the overview's server-side filter. */
@@ -20,7 +21,7 @@ export function servicesOf(entity: Entity): OverviewFilter {
 
 /**
  * For a System or Group page: the ladder of each of its services, one row
- * each. The backend builds only these services' ladders (the filter goes to
+ * each, and for a Group its delivery metrics. The backend builds only these services' ladders (the filter goes to
  * the server), and the card refreshes on the overview signal.
  */
 export function ServicesLadderCard() {
@@ -34,6 +35,8 @@ export function ServicesLadderCard() {
       {overview && (
         <LadderOverviewTable overview={overview} rows={overview.rows} dense />
       )}
+      {/* A team's delivery, over the services of it the viewer may read. */}
+      {filter.owner && <DeliveryMetricsStrip owner={filter.owner} />}
     </InfoCard>
   );
 }
