@@ -351,6 +351,38 @@ export function repoHandler(
     return undefined;
   }
 
+  // /commits/{ref}/status and /commits/{ref}/check-runs: the stand-in runs no checks,
+  // so it answers as GitHub does for a commit nobody reported on (no statuses, no runs;
+  // GitHub's combined state is then `pending` with a total count of 0).
+  if (
+    first === 'commits' &&
+    rest.length === 3 &&
+    method === 'GET' &&
+    (third === 'status' || third === 'check-runs')
+  ) {
+    const doc = third === 'status' ? DOCS.combinedStatus : DOCS.listCheckRuns;
+    return {
+      route: `GET /repos/{owner}/{repo}/commits/{ref}/${third}`,
+      doc,
+      run: repo => {
+        const commit = repo.resolve(second);
+        if (!commit) throw notFound(doc);
+        return {
+          status: 200,
+          body:
+            third === 'status'
+              ? {
+                  state: 'pending',
+                  sha: commit.sha,
+                  total_count: 0,
+                  statuses: [],
+                }
+              : { total_count: 0, check_runs: [] },
+        };
+      },
+    };
+  }
+
   // /pulls
   if (first === 'pulls' && rest.length === 1) {
     const selfUrl = `${urls.api}/repos/{owner}/{repo}/pulls`;

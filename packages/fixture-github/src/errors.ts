@@ -16,6 +16,10 @@ export const DOCS = {
   getPull: 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request',
   updatePull: 'https://docs.github.com/rest/pulls/pulls#update-a-pull-request',
   mergePull: 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request',
+  combinedStatus:
+    'https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference',
+  listCheckRuns:
+    'https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference',
   checkMerged:
     'https://docs.github.com/rest/pulls/pulls#check-if-a-pull-request-has-been-merged',
   addLabels:

@@ -230,6 +230,7 @@ export const environmentLadderPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
+            auth,
             catalog,
             config: ladderConfig,
             ladderService,

@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
   HttpAuthService,
@@ -17,7 +18,12 @@ import {
   type Ladder,
   type LadderPromotions,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import { InputError, isError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  isError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -71,6 +77,24 @@ const promotionRequestBody = z
         'must be 1-200 letters, digits, dots, dashes, colons or underscores',
       )
       .optional(),
+  })
+  .strict();
+
+/**
+ * A build CI brings into the ladder: the digest is required (nothing below runs it), the
+ * target defaults to the lowest observed rung; no freeze override.
+ */
+const ciPromotionRequestBody = z
+  .object({
+    entityRef: z
+      .string()
+      .max(256)
+      .regex(ENTITY_REF, 'must be kind:namespace/name'),
+    targetEnvironment: z.string().max(63).optional(),
+    digest: z.string().max(200),
+    reason: z.string().trim().min(1, 'must say why').max(2000),
+    dryRun: z.boolean().optional(),
+    idempotencyKey: promotionRequestBody.shape.idempotencyKey,
   })
   .strict();
 
@@ -267,6 +291,8 @@ function createReadAccessReuse(windowMs: number) {
 /** Creates the plugin's router: parse and validate input, call services, nothing else. */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  /** Reads the catalog as the plugin itself for CI, whose token opens this plugin only. */
+  auth?: AuthService;
   catalog: CatalogService;
   config: LadderConfig;
   ladderService: LadderService;
@@ -511,6 +537,49 @@ export async function createRouter(options: {
       request,
       entity,
       requestedBy: userRef(credentials),
+    });
+    res.status(response.created ? 201 : 200).json(response);
+  });
+
+  // CI brings its build into the lowest observed rung (issue 16.1). Only a caller with an
+  // external access token (backend.auth.externalAccess, restricted to this plugin) may:
+  // users promote through POST /promotions, and other plugins act for users.
+  const ciRung = config.rungs.find(
+    rung => rung.clusters.length > 0 && rung.kind !== 'preview',
+  );
+  router.post('/ci/promotions', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    // Another plugin's token names it `plugin:<id>`; an external access token names
+    // the subject its config gives (the demo's: `external:ci`), recorded as requester.
+    const subject = credentials.principal.subject;
+    if (subject.startsWith('plugin:')) {
+      throw new NotAllowedError(
+        'Only CI promotes through this route, with an external access token (backend.auth.externalAccess)',
+      );
+    }
+    const body = parse(
+      ciPromotionRequestBody,
+      req.body,
+      'CI promotion request',
+    );
+    const [, kind, namespace, , name] = ENTITY_REF.exec(body.entityRef)!;
+    // CI's token is restricted to this plugin, so Backstage refuses to forward it to the
+    // catalog; the plugin reads the entity as itself (the token's restriction is the
+    // authorization, and the rules decide the rest).
+    const entity = await visibleEntity(
+      { kind, namespace, name },
+      options.auth
+        ? await options.auth.getOwnServiceCredentials()
+        : credentials,
+    );
+    const response = await promotionService.request({
+      request: {
+        ...body,
+        targetEnvironment: body.targetEnvironment ?? ciRung?.name ?? '',
+      },
+      entity,
+      requestedBy: subject,
+      fromCi: true,
     });
     res.status(response.created ? 201 : 200).json(response);
   });

@@ -86,6 +86,7 @@ export { validatePreviewNameTemplate } from './previews/validatePreviewNameTempl
 
 export {
   checkPromotionRules,
+  CI_SOURCE,
   describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,

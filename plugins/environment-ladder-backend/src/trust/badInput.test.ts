@@ -6,6 +6,7 @@ import { environmentLadderPlugin } from '../plugin';
 import {
   C1,
   C2,
+  CI_EXTERNAL_ACCESS,
   PREVIEW_DIGEST,
   service,
   STAGING_BRANCH,
@@ -846,6 +847,117 @@ describe('promotion request bodies', () => {
       }),
     ),
   );
+});
+
+describe('CI promotion request bodies (POST /ci/promotions)', () => {
+  // A backend of its own: with external access, it runs Backstage's production auth service.
+  let ci: TrustBackend;
+  beforeAll(async () => {
+    ci = await world.startBackend({ externalAccess: CI_EXTERNAL_ACCESS });
+  });
+
+  const build = {
+    entityRef: 'component:default/checkout',
+    digest: `sha256:${'d4'.repeat(32)}`,
+    reason: 'CI build 812',
+  };
+  const invalidCiBody = (field: string) =>
+    new RegExp(`^Invalid CI promotion request: '${field}' `);
+
+  it.each<[string, unknown, number, string, RegExp]>([
+    [
+      'no digest',
+      { ...build, digest: undefined },
+      400,
+      'InputError',
+      invalidCiBody('digest'),
+    ],
+    [
+      'a digest that is a number',
+      { ...build, digest: 867 },
+      400,
+      'InputError',
+      invalidCiBody('digest'),
+    ],
+    [
+      'a tag instead of a digest',
+      { ...build, digest: 'ghcr.io/acme/checkout:1.6.0' },
+      400,
+      'InputError',
+      ruleRefusal('digest-is-canonical'),
+    ],
+    [
+      'an upper-case digest',
+      { ...build, digest: build.digest.toUpperCase() },
+      400,
+      'InputError',
+      ruleRefusal('digest-is-canonical'),
+    ],
+    [
+      'a freeze override (CI cannot override a freeze)',
+      { ...build, overrideFreeze: true },
+      400,
+      'InputError',
+      /^Invalid CI promotion request: 'body' Unrecognized key: "overrideFreeze"/,
+    ],
+    [
+      'an unknown target',
+      { ...build, targetEnvironment: 'qa' },
+      400,
+      'InputError',
+      ruleRefusal('target-is-known'),
+    ],
+    [
+      'the preview rung',
+      { ...build, targetEnvironment: 'preview' },
+      400,
+      'InputError',
+      ruleRefusal('target-is-known'),
+    ],
+    [
+      'staging',
+      { ...build, targetEnvironment: 'staging' },
+      400,
+      'InputError',
+      ruleRefusal('target-accepts-ci'),
+    ],
+    [
+      'a blank reason',
+      { ...build, reason: '  ' },
+      400,
+      'InputError',
+      invalidCiBody('reason'),
+    ],
+    [
+      'an entity the catalog does not have',
+      { ...build, entityRef: 'component:default/nowhere' },
+      404,
+      'NotFoundError',
+      /^No entity component:default\/nowhere in the catalog$/,
+    ],
+  ])('%s', (_case, body, status, name, message) =>
+    tally.trial(() =>
+      nothingWritten(async () => {
+        const response = await ci.post('/ci/promotions', body, 'ci');
+        expect(answer(response)).toMatchObject(refusal(status, name, message));
+      }),
+    ),
+  );
+
+  it('a body that is not JSON', () =>
+    tally.trial(() =>
+      nothingWritten(async () => {
+        const response = await ci.postRaw(
+          '/ci/promotions',
+          'digest=sha256:abc',
+          'text/plain',
+          'ci',
+        );
+        expect(answer(response)).toMatchObject(
+          refusal(400, 'InputError', invalidCiBody('entityRef')),
+        );
+      }),
+    ));
 });
 
 // ---------------------------------------------------------------------------

@@ -52,7 +52,10 @@ export interface PromotionRefusal {
 export interface PromotionRulesResult {
   /** Every rule that could be checked, in the order a reader follows them. */
   verdicts: RuleVerdict[];
-  /** The next observed, non-preview rung below the target; null when there is none. */
+  /**
+   * The next observed, non-preview rung below the target; null when there is none. For a
+   * promotion from CI ({@link CI_SOURCE}), `ci` once the target accepts it.
+   */
   sourceEnvironment: string | null;
   /** The digest to promote (as given, or defaulted from the source rung); null when unknown. */
   digest: string | null;
@@ -63,6 +66,14 @@ export interface PromotionRulesResult {
   /** The digest's signature verdict when the ladder carries one (for the pull request's evidence). */
   signature?: DigestSignature | null;
 }
+
+/**
+ * The source of a promotion CI requests: the build enters the ladder from outside it.
+ * The ledger records it as the promotion's `sourceEnvironment`.
+ *
+ * @public
+ */
+export const CI_SOURCE = 'ci';
 
 const KIND_ORDER: Array<PromotionRefusal['kind']> = [
   'input',
@@ -84,7 +95,11 @@ const KIND_ORDER: Array<PromotionRefusal['kind']> = [
  * - `target-is-observed`: the suite reads the target rung's clusters, so the promotion can
  *   be followed until it runs verified.
  * - `target-is-not-lowest`: builds enter the ladder at the lowest observed rung; nothing is
- *   promoted into it.
+ *   promoted into it. A request from CI (`request.fromCi`) is the exception and checks
+ *   `target-accepts-ci` instead: the target must be the lowest observed, non-preview rung
+ *   and gated `auto-merge`. Its digest must be named (nothing below runs it), and
+ *   `source-runs-digest-healthy` is left out (there is no source rung to read); every
+ *   other rule applies as to a person's request.
  * - `source-is-next-rung`: the source is the next observed rung below the target (one rung
  *   at a time); preview rungs are never a source and are skipped.
  * - `digest-is-canonical`: the digest (given, or defaulted to the one digest the source
@@ -112,6 +127,8 @@ export function checkPromotionRules(input: {
     targetEnvironment: string;
     digest?: string;
     overrideFreeze?: boolean;
+    /** A build from CI enters the ladder (see `target-accepts-ci`). */
+    fromCi?: boolean;
   };
   rungs: PromotionRungRules[];
   /** When the promotion would happen, for the freeze windows; defaults to now. */
@@ -243,6 +260,7 @@ export function checkPromotionRules(input: {
 
   // target-is-observed, target-is-not-lowest, source-is-next-rung
   let source: LadderRung | null = null;
+  let ciAccepted = false;
   if (!target.observed) {
     fail(
       'target-is-observed',
@@ -261,7 +279,10 @@ export function checkPromotionRules(input: {
         break;
       }
     }
-    if (!source) {
+    if (request.fromCi) {
+      checkCiEntry(source);
+      source = null;
+    } else if (!source) {
       fail(
         'target-is-not-lowest',
         `${targetLabel} is the lowest observed rung: builds enter the ladder there, nothing is promoted into it`,
@@ -292,6 +313,13 @@ export function checkPromotionRules(input: {
 
   // digest-is-canonical
   let digest: string | null = checkGivenDigest() ?? null;
+  if (request.fromCi && requestedDigest === undefined) {
+    fail(
+      'digest-is-canonical',
+      'No digest was named: CI must name the digest it built (sha256: followed by 64 lowercase hex characters)',
+      'input',
+    );
+  }
   if (requestedDigest === undefined && source) {
     const sourceLabel = rungLabel(source);
     if (source.error) {
@@ -500,7 +528,45 @@ export function checkPromotionRules(input: {
   // gate
   pass('gate', describeGate(targetLabel, targetConfig.gate));
 
-  return finish(source?.name ?? null, digest, targetConfig.gate);
+  const ciSource = ciAccepted ? CI_SOURCE : null;
+  return finish(
+    request.fromCi ? ciSource : source?.name ?? null,
+    digest,
+    targetConfig.gate,
+  );
+
+  /**
+   * target-accepts-ci: CI brings a build into the ladder where builds enter it, the
+   * lowest observed rung (`below` is the observed rung under the target, if any), and
+   * only where the platform lets a pull request merge without a person (`auto-merge`).
+   */
+  function checkCiEntry(below: LadderRung | null) {
+    if (below) {
+      const lowest =
+        ladder.rungs.find(r => r.observed && !isPreview(r.name)) ?? below;
+      fail(
+        'target-accepts-ci',
+        `${targetLabel} is not the lowest observed rung: CI brings builds into ${rungLabel(
+          lowest,
+        )}, and they move up from there by promotion`,
+        'input',
+      );
+    } else if (targetConfig!.gate.type !== 'auto-merge') {
+      fail(
+        'target-accepts-ci',
+        `${targetLabel} is gated ${
+          targetConfig!.gate.type
+        }: CI promotes only into a rung whose gate is auto-merge`,
+        'input',
+      );
+    } else {
+      ciAccepted = true;
+      pass(
+        'target-accepts-ci',
+        `${targetLabel} is the lowest observed rung and merges automatically: builds from CI enter the ladder there`,
+      );
+    }
+  }
 }
 
 /**

@@ -1,4 +1,8 @@
-export { checkPromotionRules, describeFreezeEnd } from './checkPromotionRules';
+export {
+  checkPromotionRules,
+  CI_SOURCE,
+  describeFreezeEnd,
+} from './checkPromotionRules';
 export { findActiveFreeze, freezeWindowProblem } from './freezeWindows';
 export type { ActiveFreeze, FreezeWindow } from './freezeWindows';
 export type {

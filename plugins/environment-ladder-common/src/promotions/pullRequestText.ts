@@ -1,5 +1,6 @@
 import { describeSigner } from '../signatures/describeSigner';
 import type { DigestSignature } from '../signatures/types';
+import { CI_SOURCE } from './checkPromotionRules';
 import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue } from './internal';
 import type { RuleVerdict } from './types';
@@ -151,6 +152,8 @@ export function pullRequestText(input: PullRequestTextInput): {
     return { branch, title, body };
   }
 
+  // A build from CI runs nowhere yet: there is no rung it comes from to describe.
+  const fromCi = input.sourceEnvironment === CI_SOURCE;
   const body = [
     `## Promote ${escapeMarkdown(name)} to ${escapeMarkdown(
       input.targetEnvironment,
@@ -158,20 +161,26 @@ export function pullRequestText(input: PullRequestTextInput): {
     '',
     `This pull request changes only the image digest of ${escapeMarkdown(
       name,
-    )} in the ${escapeMarkdown(
-      input.targetEnvironment,
-    )} manifest. The same digest already runs in ${escapeMarkdown(
-      input.sourceEnvironment,
-    )}.`,
+    )} in the ${escapeMarkdown(input.targetEnvironment)} manifest. ${
+      fromCi
+        ? 'CI built the digest; it enters the ladder here.'
+        : `The same digest already runs in ${escapeMarkdown(
+            input.sourceEnvironment,
+          )}.`
+    }`,
     '',
     '| | |',
     '| --- | --- |',
     `| Entity | ${entity} |`,
     `| Digest | \`${input.digest}\` |`,
     `| From | ${escapeMarkdown(input.sourceEnvironment)}${since} |`,
-    `| Rollout in ${escapeMarkdown(input.sourceEnvironment)} | ${escapeMarkdown(
-      input.rolloutState,
-    )} |`,
+    ...(fromCi
+      ? []
+      : [
+          `| Rollout in ${escapeMarkdown(
+            input.sourceEnvironment,
+          )} | ${escapeMarkdown(input.rolloutState)} |`,
+        ]),
     `| To | ${escapeMarkdown(input.targetEnvironment)} |`,
     `| Requested by | ${escapeMarkdown(input.requestedBy)} |`,
     ...(input.signature

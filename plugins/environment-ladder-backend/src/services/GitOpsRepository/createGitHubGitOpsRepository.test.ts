@@ -955,4 +955,128 @@ describe('createGitHubGitOpsRepository', () => {
       });
     });
   });
+
+  describe('mergePullRequest (auto-merge gates)', () => {
+    const HEAD = RECORDED.pull.data.head.sha as string;
+    const STATUS = `GET ${OWNER_REPO}/commits/${HEAD}/status`;
+    const RUNS = `GET ${OWNER_REPO}/commits/${HEAD}/check-runs`;
+    const MERGE = `PUT ${OWNER_REPO}/pulls/87/merge`;
+    const noChecks = {
+      [STATUS]: {
+        status: 200,
+        body: { state: 'pending', total_count: 0, statuses: [] },
+      },
+      [RUNS]: { status: 200, body: { total_count: 0, check_runs: [] } },
+    };
+    const run = (name: string, status: string, conclusion: string | null) => ({
+      name,
+      status,
+      conclusion,
+    });
+
+    it('merges a pull request without checks, pinned to the head it checked, and deletes its branch', async () => {
+      const github = fakeGitHub({
+        replies: {
+          ...noChecks,
+          [`GET ${OWNER_REPO}/pulls/87`]: {
+            status: 200,
+            body: {
+              ...RECORDED.pull.data,
+              head: { ...RECORDED.pull.data.head, ref: BRANCH },
+            },
+          },
+          [MERGE]: { status: 200, body: { merged: true, sha: HEAD } },
+        },
+      });
+      await expect(
+        repository().mergePullRequest!({ repoUrl: REPO_URL, number: 87 }),
+      ).resolves.toEqual({ merged: true, alreadyMerged: false });
+      expect(github.calls()).toEqual([
+        `GET ${OWNER_REPO}/pulls/87`,
+        `GET ${OWNER_REPO}/commits/${HEAD}/status`,
+        `GET ${OWNER_REPO}/commits/${HEAD}/check-runs?per_page=100`,
+        MERGE,
+        DELETE_BRANCH,
+      ]);
+      expect(github.sent[3].body).toEqual({ sha: HEAD });
+    });
+
+    it('waits while a check runs, and never merges past a failed one', async () => {
+      const github = fakeGitHub({
+        replies: {
+          ...noChecks,
+          [RUNS]: {
+            status: 200,
+            body: {
+              total_count: 2,
+              check_runs: [
+                run('lint', 'completed', 'success'),
+                run('kustomize build', 'in_progress', null),
+              ],
+            },
+          },
+        },
+      });
+      await expect(
+        repository().mergePullRequest!({ repoUrl: REPO_URL, number: 87 }),
+      ).resolves.toEqual({
+        merged: false,
+        why: 'pending',
+        message:
+          'checks of pull request #87 still run: kustomize build in_progress',
+      });
+      fakeGitHub({
+        replies: {
+          ...noChecks,
+          [STATUS]: {
+            status: 200,
+            body: { state: 'failure', total_count: 1 },
+          },
+          [RUNS]: {
+            status: 200,
+            body: {
+              total_count: 1,
+              check_runs: [run('kubeconform', 'completed', 'failure')],
+            },
+          },
+        },
+      });
+      await expect(
+        repository().mergePullRequest!({ repoUrl: REPO_URL, number: 87 }),
+      ).resolves.toEqual({
+        merged: false,
+        why: 'failing',
+        message:
+          'checks of pull request #87 failed: commit status failure, kubeconform failure',
+      });
+      expect(github.calls()).not.toContain(MERGE);
+    });
+
+    it('reports a merge GitHub refuses (405), and a pull request already merged', async () => {
+      fakeGitHub({
+        replies: {
+          ...noChecks,
+          [MERGE]: {
+            status: 405,
+            body: { message: 'Pull Request is not mergeable' },
+          },
+        },
+      });
+      await expect(
+        repository().mergePullRequest!({ repoUrl: REPO_URL, number: 87 }),
+      ).resolves.toMatchObject({ merged: false, why: 'unmergeable' });
+      const github = fakeGitHub({
+        replies: {
+          [`GET ${OWNER_REPO}/pulls/87`]: {
+            status: 200,
+            body: { ...RECORDED.pull.data, state: 'closed', merged: true },
+          },
+        },
+      });
+      await expect(
+        repository().mergePullRequest!({ repoUrl: REPO_URL, number: 87 }),
+      ).resolves.toEqual({ merged: true, alreadyMerged: true });
+      expect(github.calls()).toEqual([`GET ${OWNER_REPO}/pulls/87`]);
+    });
+  });
 });

@@ -18,6 +18,7 @@ import {
   type GitHubSession,
 } from './createGitHubClient';
 import type {
+  AutoMergeResult,
   GitOpsRepository,
   OpenPromotionPullRequestOptions,
   PreparedChange,
@@ -35,7 +36,22 @@ type GitHubPull = {
   state: string;
   merged?: boolean;
   merged_at?: string | null;
+  head?: { sha?: string; ref?: string };
 };
+
+type GitHubCombinedStatus = { state: string; total_count: number };
+
+type GitHubCheckRuns = {
+  total_count: number;
+  check_runs: Array<{
+    name: string;
+    status: string;
+    conclusion: string | null;
+  }>;
+};
+
+/** Conclusions of a completed check run that do not hold a merge back. */
+const PASSING_CONCLUSIONS = ['success', 'neutral', 'skipped'];
 
 type GitHubContent = {
   type?: string;
@@ -385,6 +401,114 @@ export function createGitHubGitOpsRepository(options: {
         state: data.state === 'closed' ? 'closed' : 'open',
         merged: data.merged === true || Boolean(data.merged_at),
       };
+    },
+
+    async mergePullRequest({ repoUrl, number }): Promise<AutoMergeResult> {
+      const repo = client.parseRepo(repoUrl);
+      if (!Number.isInteger(number) || number < 1) {
+        throw new InputError(`Invalid pull request number ${number}`);
+      }
+      const github = await client.session(repo, { write: true });
+      const { data: pull } = await github.call<GitHubPull>(
+        'GET',
+        `/pulls/${number}`,
+        `reading pull request #${number}`,
+      );
+      if (pull.merged === true || pull.merged_at) {
+        return { merged: true, alreadyMerged: true };
+      }
+      if (pull.state === 'closed') {
+        return {
+          merged: false,
+          why: 'closed',
+          message: `pull request #${number} is closed`,
+        };
+      }
+      const sha = pull.head?.sha;
+      if (!sha || !/^[0-9a-f]{40}$/.test(sha)) {
+        throw new ServiceUnavailableError(
+          `GitHub at ${repo.host} answered reading pull request #${number} without its head commit`,
+        );
+      }
+      // Both kinds of checks GitHub has: commit statuses and check runs (Actions).
+      const [{ data: status }, { data: runs }] = await Promise.all([
+        github.call<GitHubCombinedStatus>(
+          'GET',
+          `/commits/${sha}/status`,
+          `reading the status of pull request #${number}`,
+        ),
+        github.call<GitHubCheckRuns>(
+          'GET',
+          `/commits/${sha}/check-runs?per_page=100`,
+          `reading the check runs of pull request #${number}`,
+        ),
+      ]);
+      const pending: string[] = [];
+      const failing: string[] = [];
+      // GitHub says `pending` for a commit without statuses; only real ones count.
+      if (status.total_count > 0 && status.state !== 'success') {
+        (status.state === 'pending' ? pending : failing).push(
+          `commit status ${status.state}`,
+        );
+      }
+      for (const run of runs.check_runs ?? []) {
+        if (run.status !== 'completed') {
+          pending.push(`${run.name} ${run.status}`);
+        } else if (!PASSING_CONCLUSIONS.includes(run.conclusion ?? '')) {
+          failing.push(`${run.name} ${run.conclusion}`);
+        }
+      }
+      if (failing.length) {
+        return {
+          merged: false,
+          why: 'failing',
+          message: `checks of pull request #${number} failed: ${failing.join(
+            ', ',
+          )}`,
+        };
+      }
+      if (pending.length) {
+        return {
+          merged: false,
+          why: 'pending',
+          message: `checks of pull request #${number} still run: ${pending.join(
+            ', ',
+          )}`,
+        };
+      }
+      // Pinned to the head just checked: GitHub refuses (409) if it moved meanwhile.
+      const merge = await github.call<{ merged?: boolean; message?: string }>(
+        'PUT',
+        `/pulls/${number}/merge`,
+        `merging pull request #${number}`,
+        { sha },
+        [405, 409],
+      );
+      if (merge.error) {
+        return {
+          merged: false,
+          why: 'unmergeable',
+          message: merge.error.message,
+        };
+      }
+      // The branch has served its purpose; only the suite's own branches are deleted.
+      const branch = pull.head?.ref;
+      if (
+        branch &&
+        branch.startsWith('environment-ladder/') &&
+        BRANCH.test(branch)
+      ) {
+        await github
+          .call(
+            'DELETE',
+            `/git/refs/heads/${encodePath(branch)}`,
+            `deleting the merged branch ${branch}`,
+            undefined,
+            [404, 422],
+          )
+          .catch(() => undefined);
+      }
+      return { merged: true, alreadyMerged: false };
     },
   };
 }

@@ -68,6 +68,16 @@ export interface PullRequestState {
   merged: boolean;
 }
 
+/** What an attempt to merge a pull request for an `auto-merge` gate came to. */
+export type AutoMergeResult =
+  | { merged: true; alreadyMerged: boolean }
+  | {
+      merged: false;
+      /** `pending`: checks still run, try again; `failing`: a check failed; `closed`: closed unmerged; `unmergeable`: GitHub refused the merge. */
+      why: 'pending' | 'failing' | 'closed' | 'unmergeable';
+      message: string;
+    };
+
 /** Opens and follows promotion pull requests in a GitOps repository. */
 export interface GitOpsRepository {
   /**
@@ -97,4 +107,14 @@ export interface GitOpsRepository {
     repoUrl: string;
     number: number;
   }): Promise<PullRequestState>;
+  /**
+   * Merges an open pull request once the checks on its head commit pass (combined
+   * commit status and check runs; a commit with neither counts as passing), pinned to
+   * that head so that a commit pushed meanwhile is never merged unchecked. Optional: a
+   * client without it leaves `auto-merge` pull requests to be merged by hand.
+   */
+  mergePullRequest?(options: {
+    repoUrl: string;
+    number: number;
+  }): Promise<AutoMergeResult>;
 }

@@ -157,7 +157,11 @@ export function createPromotionNotifications(options: {
         error: String(error),
       });
     }
-    return [...new Set([promotion.requestedBy, ...owners])];
+    // CI's external subject (e.g. external:ci) is nobody to notify: the owners are.
+    const requester = promotion.requestedBy.startsWith('user:')
+      ? [promotion.requestedBy]
+      : [];
+    return [...new Set([...requester, ...owners])];
   }
 
   async function send(promotion: Promotion) {

@@ -22,6 +22,33 @@ export function createPromotionReconciler(
   const { store, ladderService, repository, logger } = options;
   const advancer = options.advancer ?? createPromotionAdvancer(options);
 
+  /**
+   * Merges the pull request of an `auto-merge` rung once its checks pass. Checks still
+   * running, or failed, leave it open for a later pass (or for a person): the promotion
+   * stays pr-open and the reason is logged, not recorded.
+   */
+  async function autoMerge(
+    pull: { url: string; number: number },
+    promotionId: string,
+  ) {
+    const result = await repository.mergePullRequest!({
+      repoUrl: pull.url.replace(/\/pull\/\d+$/, ''),
+      number: pull.number,
+    });
+    if (result.merged) {
+      return { state: 'closed' as const, merged: true };
+    }
+    logger.info('Did not merge an auto-merge promotion pull request yet', {
+      promotionId,
+      why: result.why,
+      detail: result.message,
+    });
+    return {
+      state: result.why === 'closed' ? ('closed' as const) : ('open' as const),
+      merged: false,
+    };
+  }
+
   return {
     async reconcile() {
       let advanced = 0;
@@ -62,6 +89,15 @@ export function createPromotionReconciler(
                 });
                 failed++;
                 return;
+              }
+              // The gate lets the suite merge without a person (issue 16.1).
+              if (
+                pullRequest.state === 'open' &&
+                advancer.gateOf(current.targetEnvironment)?.type ===
+                  'auto-merge' &&
+                repository.mergePullRequest
+              ) {
+                pullRequest = await autoMerge(current.pullRequest, current.id);
               }
             }
             const ladder = await ladderService.getLadder(entity, {

@@ -13,6 +13,7 @@ import {
   updateImageDigest,
   type ImageDigestEdit,
   type Ladder,
+  CI_SOURCE,
   type LadderRung,
   type Promotion,
 } from '@environment-ladder/plugin-environment-ladder-common';
@@ -69,6 +70,21 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
     return !promotion.approvals.some(
       approver => approver !== promotion.requestedBy,
     );
+  }
+
+  /**
+   * The rung whose workloads name the image to update: the source; for a build from CI,
+   * which runs nowhere yet, the target itself (it runs an earlier build of the image).
+   */
+  function imageRung(
+    ladder: Ladder,
+    promotion: Pick<Promotion, 'sourceEnvironment' | 'targetEnvironment'>,
+  ) {
+    const name =
+      promotion.sourceEnvironment === CI_SOURCE
+        ? promotion.targetEnvironment
+        : promotion.sourceEnvironment;
+    return ladder.rungs.find(rung => rung.name === name);
   }
 
   /** The one file a promotion of `entity` to `targetEnvironment` may change; refusals name their rule. */
@@ -140,7 +156,7 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
     );
     const plan = planChange({
       entity,
-      sourceRung,
+      sourceRung: imageRung(ladder, promotion),
       targetEnvironment: promotion.targetEnvironment,
       digest: promotion.digest,
     });
@@ -317,6 +333,7 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
 
   return {
     gateOf,
+    imageRung,
     needsApproval,
     resolveTarget,
     planChange,

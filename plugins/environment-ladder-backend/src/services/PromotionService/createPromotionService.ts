@@ -32,7 +32,7 @@ export function createPromotionService(
   const now = options.now ?? (() => new Date());
 
   return {
-    async request({ request, entity, requestedBy }) {
+    async request({ request, entity, requestedBy, fromCi }) {
       const entityRef = stringifyEntityRef(entity);
       // Which file the promotion would change depends on the entity and the rung only:
       // a redirect is refused first, whatever the clusters say.
@@ -58,7 +58,7 @@ export function createPromotionService(
         : {
             ...checkPromotionRules({
               ladder,
-              request,
+              request: fromCi ? { ...request, fromCi } : request,
               rungs: rungsForRules,
               inFlight: promotions.filter(p => isPromotionInFlight(p.state)),
               now: now(),
@@ -145,7 +145,7 @@ export function createPromotionService(
       // read: the ledger answers it.
       const plan = advancer.planChange({
         entity,
-        sourceRung: ladder.rungs.find(r => r.name === draft.sourceEnvironment),
+        sourceRung: advancer.imageRung(ladder, draft),
         targetEnvironment: draft.targetEnvironment,
         digest: draft.digest,
       });

@@ -10,8 +10,13 @@ export interface PromotionService {
   request(input: {
     request: PromotionRequest;
     entity: Entity;
-    /** The requesting user's entity ref, never a service's. */
+    /**
+     * The requesting user's entity ref; for a build from CI, the subject of its external
+     * access token (e.g. `external:ci`).
+     */
     requestedBy: string;
+    /** CI brings a build into the ladder: the rules check `target-accepts-ci`. */
+    fromCi?: boolean;
   }): Promise<PromotionResponse>;
   /** Records an approval by someone other than the requester; opens the pull request once the gate is met. */
   approve(input: { id: string; approver: string }): Promise<Promotion>;

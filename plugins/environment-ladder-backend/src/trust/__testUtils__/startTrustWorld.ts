@@ -4,7 +4,8 @@ import {
   type BackendFeature,
   type HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { AuthenticationError } from '@backstage/errors';
+import { AuthenticationError, NotAllowedError } from '@backstage/errors';
+import type { Config } from '@backstage/config';
 import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
 import {
   mockCredentials,
@@ -12,6 +13,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import {
@@ -75,7 +77,35 @@ export const CALLERS = {
   approver: mockCredentials.user.header('user:default/approver'),
   outsider: mockCredentials.user.header('user:default/outsider'),
   service: mockCredentials.service.header(),
+  /** Another plugin of the backend, e.g. the scaffolder. */
+  otherPlugin: mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+    targetPluginId: 'environment-ladder',
+  }),
+  /** CI with the static external access token of {@link CI_EXTERNAL_ACCESS}. */
+  ci: 'Bearer trust-ci-promotion-token',
+  /** A token no external access entry knows. */
+  ciWrongToken: 'Bearer trust-ci-wrong-token',
+  /** A static token restricted to another plugin. */
+  ciOtherPlugin: 'Bearer trust-ci-catalog-only-token',
 } as const;
+
+/** `backend.auth.externalAccess` for CI, as the demo has it (tokens for the tests only). */
+export const CI_EXTERNAL_ACCESS = [
+  {
+    type: 'static',
+    options: { token: 'trust-ci-promotion-token', subject: 'external:ci' },
+    accessRestrictions: [{ plugin: 'environment-ladder' }],
+  },
+  {
+    type: 'static',
+    options: {
+      token: 'trust-ci-catalog-only-token',
+      subject: 'external:other',
+    },
+    accessRestrictions: [{ plugin: 'catalog' }],
+  },
+];
 export type Caller = keyof typeof CALLERS;
 
 const MEMBERSHIPS: Record<string, string[]> = {
@@ -97,14 +127,32 @@ const decide = demoPolicyDecisions(MEMBERSHIPS);
  */
 const productionWordedHttpAuth = createServiceFactory({
   service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }): HttpAuthService {
+  deps: {
+    plugin: coreServices.pluginMetadata,
+    config: coreServices.rootConfig,
+  },
+  factory({ plugin, config }): HttpAuthService {
     const double = mockServices.httpAuth({
       pluginId: plugin.getId(),
       defaultCredentials: mockCredentials.none(),
     });
+    const external = staticExternalAccess(config, plugin.getId());
     return {
       credentials: (async (req: any, options?: any) => {
+        // A token that is not the double's: an external access token, or none.
+        const token = /^Bearer\s+(\S+)$/i.exec(
+          req.headers?.authorization ?? '',
+        )?.[1];
+        if (external && token && !token.startsWith('mock-')) {
+          const credentials = await external(token);
+          const type = credentials.principal.type;
+          if (options?.allow && !options.allow.includes(type)) {
+            throw new NotAllowedError(
+              `This endpoint does not allow '${type}' credentials`,
+            );
+          }
+          return credentials;
+        }
         try {
           return await double.credentials(req, options);
         } catch (error) {
@@ -118,6 +166,109 @@ const productionWordedHttpAuth = createServiceFactory({
     };
   },
 });
+
+/**
+ * Backstage's static external access tokens (`backend.auth.externalAccess`, type
+ * `static`) as its auth service checks them: the token handler and the access
+ * restrictions are Backstage's own code (backend-defaults), loaded by file because the
+ * package exports only the whole auth service, which needs `jose`, an ES module Jest
+ * cannot load here. What is copied is the glue of ExternalAuthTokenHandler and
+ * DefaultAuthService: the first entry whose token matches; a token restricted to other
+ * plugins is a 403 naming them; an unknown token is `Illegal token` (401). Undefined
+ * when no entry is configured.
+ */
+function staticExternalAccess(config: Config, pluginId: string) {
+  const entries = config.getOptionalConfigArray('backend.auth.externalAccess');
+  if (!entries?.length) return undefined;
+  const auth = path.dirname(
+    require.resolve('@backstage/backend-defaults/auth'),
+  );
+  const dir = path.join(auth, 'entrypoints/auth');
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { staticTokenHandler } = require(path.join(
+    dir,
+    'external/static.cjs.js',
+  ));
+  const { readAccessRestrictionsFromConfig } = require(path.join(
+    dir,
+    'external/helpers.cjs.js',
+  ));
+  const { createCredentialsWithServicePrincipal } = require(path.join(
+    dir,
+    'helpers.cjs.js',
+  ));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const contexts = entries
+    .filter(entry => entry.getString('type') === 'static')
+    .map(entry => ({
+      context: staticTokenHandler.initialize({
+        options: entry.getConfig('options'),
+      }),
+      restrictions: readAccessRestrictionsFromConfig(entry) as Map<
+        string,
+        unknown
+      >,
+    }));
+  return async (token: string) => {
+    for (const { context, restrictions } of contexts) {
+      const result: { subject: string } | undefined =
+        await staticTokenHandler.verifyToken(token, context);
+      if (!result) continue;
+      if (restrictions.size && !restrictions.has(pluginId)) {
+        throw new NotAllowedError(
+          `This token's access is restricted to plugin(s) ${[
+            ...restrictions.keys(),
+          ]
+            .map(k => `'${k}'`)
+            .join(', ')}`,
+        );
+      }
+      return createCredentialsWithServicePrincipal(
+        result.subject,
+        undefined,
+        restrictions.get(pluginId),
+        restrictions.size ? restrictions : undefined,
+      );
+    }
+    throw new AuthenticationError('Illegal token');
+  };
+}
+
+/**
+ * The catalog double, refusing what Backstage's auth service refuses to forward: the
+ * credentials of an external access token whose restrictions do not name the catalog
+ * (DefaultAuthService.getPluginRequestToken: `Access to target plugin 'catalog' is not
+ * included in token's access restrictions`). Other credentials pass to the double.
+ */
+function restrictedCatalog(entities: Entity[]) {
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory() {
+      const double = catalogServiceMock({ entities }) as any;
+      return new Proxy(double, {
+        get(target, property) {
+          const value = target[property];
+          if (typeof value !== 'function') return value;
+          return (...args: any[]) => {
+            const credentials = args.find(arg => arg?.credentials)?.credentials;
+            const all: Map<string, unknown> | undefined =
+              credentials?.allAccessRestrictions;
+            if (
+              credentials?.principal?.accessRestrictions &&
+              !all?.has('catalog')
+            ) {
+              throw new NotAllowedError(
+                "Access to target plugin 'catalog' is not included in token's access restrictions",
+              );
+            }
+            return value.apply(target, args);
+          };
+        },
+      });
+    },
+  });
+}
 
 /** A service as the demo catalog has it: owned by team-shop, found by its kubernetes-id. */
 export function service(
@@ -291,6 +442,11 @@ export interface TrustBackendOptions {
   rollbackEmergency?: boolean;
   /** `environmentLadder.rungs[].freezes`, by rung name; none when absent. */
   freezes?: Record<string, unknown[]>;
+  /**
+   * `backend.auth.externalAccess`; its static tokens are checked with Backstage's own
+   * handler (see staticExternalAccess); the suite's callers keep their test tokens.
+   */
+  externalAccess?: unknown[];
   /** `environmentLadder.gitops.annotationOverrides`; none (the default) when absent. */
   gitopsAnnotationOverrides?: {
     repositories?: string[];
@@ -352,7 +508,12 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
     return {
       app: { baseUrl: 'http://localhost:3000' },
       backend: {
-        auth: { keys: [{ secret: '${TRUST_BACKEND_SECRET}' }] },
+        auth: {
+          keys: [{ secret: '${TRUST_BACKEND_SECRET}' }],
+          ...(backendOptions.externalAccess
+            ? { externalAccess: backendOptions.externalAccess }
+            : {}),
+        },
         database: {
           client: database.client,
           connection: database.backendConnection,
@@ -519,7 +680,7 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
             decide(requests, credentials),
         }).factory,
         scheduler.factory,
-        catalogServiceMock.factory({ entities }),
+        restrictedCatalog(entities),
       ],
     });
     backends.push(backend);

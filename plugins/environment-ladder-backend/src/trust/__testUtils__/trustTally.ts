@@ -8,7 +8,8 @@ export type TrustCategory =
   | 'redirects'
   | 'freezes'
   | 'rollbacks'
-  | 'replicas';
+  | 'replicas'
+  | 'ci-promotions';
 
 /**
  * Counts the cases of one category as they run and prints
