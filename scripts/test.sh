@@ -17,10 +17,12 @@ step() {
   local name="$1"; shift
   echo
   echo "=== $name: $*"
+  # Each step's time, so that what a step adds to CI can be read off its output.
+  local started=$SECONDS
   if "$@" 2>&1 | tee "$LOG_DIR/$name.log"; then
-    echo "=== $name: ok"
+    echo "=== $name: ok ($((SECONDS - started)) s)"
   else
-    echo "=== $name: FAILED"
+    echo "=== $name: FAILED ($((SECONDS - started)) s)"
     failed_steps+=("$name")
   fi
 }
