@@ -1,9 +1,4 @@
-import {
-  expect,
-  test,
-  type APIRequestContext,
-  type Page,
-} from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
 import {
@@ -11,6 +6,7 @@ import {
   seriousA11yViolations,
   wordsBrokenMidWord,
 } from './layout';
+import { signInAsGuest } from './demo';
 
 /**
  * The demo's stories, seen as a user sees them: sign in as guest, open a
@@ -35,48 +31,8 @@ const WIDTHS = [
   { width: 1024, height: 768 },
 ];
 
-async function waitForCatalog(request: APIRequestContext, name: string) {
-  const { token } = await (
-    await request.get('http://localhost:7007/api/auth/guest/refresh', {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    })
-  )
-    .json()
-    .then(body => ({ token: body.backstageIdentity.token as string }));
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            `http://localhost:7007/api/catalog/entities/by-name/component/default/${name}`,
-            { headers: { Authorization: `Bearer ${token}` } },
-          )
-        ).status(),
-      { timeout: 120_000 },
-    )
-    .toBe(200);
-}
-
 test.beforeEach(async ({ page, request }) => {
-  await expect
-    .poll(
-      async () =>
-        (
-          await request
-            .get('http://localhost:7007/.backstage/health/v1/readiness')
-            .catch(() => null)
-        )?.status(),
-      { timeout: 180_000 },
-    )
-    .toBe(200);
-  await waitForCatalog(request, 'checkout');
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page.getByRole('heading', { name: 'BitVault Catalog' }),
-  ).toBeVisible();
+  await signInAsGuest(page, request);
 });
 
 async function openTab(page: Page, service: string, query = '') {

@@ -1,6 +1,7 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
+import { signInAsGuest } from './demo';
 
 /**
  * The org-wide overview on the live cluster model: every service × every
@@ -19,47 +20,8 @@ const expected: Record<
 const DEV = 'http://127.0.0.1:7101';
 const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
 
-async function guestToken(request: APIRequestContext): Promise<string> {
-  const body = await (
-    await request.get('http://localhost:7007/api/auth/guest/refresh', {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    })
-  ).json();
-  return body.backstageIdentity.token;
-}
-
 test.beforeEach(async ({ page, request }) => {
-  await expect
-    .poll(
-      async () =>
-        (
-          await request
-            .get('http://localhost:7007/.backstage/health/v1/readiness')
-            .catch(() => null)
-        )?.status(),
-      { timeout: 180_000 },
-    )
-    .toBe(200);
-  const token = await guestToken(request);
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            'http://localhost:7007/api/catalog/entities/by-name/component/default/checkout',
-            { headers: { Authorization: `Bearer ${token}` } },
-          )
-        ).status(),
-      { timeout: 120_000 },
-    )
-    .toBe(200);
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page.getByRole('heading', { name: 'BitVault Catalog' }),
-  ).toBeVisible();
+  await signInAsGuest(page, request);
 });
 
 test('the overview shows each service in each rung, and a dev change arrives live', async ({

@@ -1,6 +1,7 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
+import { signInAsGuest } from './demo';
 
 /**
  * A promotion as a developer previews it: sign in as guest (an owner of
@@ -17,51 +18,8 @@ const expected: Record<
   fs.readFileSync(path.join(ROOT, 'examples/clusters/expected.json'), 'utf8'),
 );
 
-async function guestToken(request: APIRequestContext): Promise<string> {
-  const response = await request.get(
-    'http://localhost:7007/api/auth/guest/refresh',
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  const body = await response.json();
-  return body.backstageIdentity.token as string;
-}
-
-async function waitForCatalog(request: APIRequestContext, name: string) {
-  const token = await guestToken(request);
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            `http://localhost:7007/api/catalog/entities/by-name/component/default/${name}`,
-            { headers: { Authorization: `Bearer ${token}` } },
-          )
-        ).status(),
-      { timeout: 120_000 },
-    )
-    .toBe(200);
-}
-
 test.beforeEach(async ({ page, request }) => {
-  await expect
-    .poll(
-      async () =>
-        (
-          await request
-            .get('http://localhost:7007/.backstage/health/v1/readiness')
-            .catch(() => null)
-        )?.status(),
-      { timeout: 180_000 },
-    )
-    .toBe(200);
-  await waitForCatalog(request, 'checkout');
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page.getByRole('heading', { name: 'BitVault Catalog' }),
-  ).toBeVisible();
+  await signInAsGuest(page, request);
 });
 
 test('a dry run of promoting checkout from dev to staging shows the exact change', async ({

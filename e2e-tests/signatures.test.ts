@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import path from 'path';
+import { signInAsGuest } from './demo';
 
 /**
  * Signed digests as a user sees them (README "Signed digests"): the fixture registry
@@ -17,45 +18,8 @@ const I9 =
 const P2 =
   'sha256:a6a6516390c17f76bd8f41cfcc281789f1c7f337c1f8b51ab29d652f745f16e2';
 
-async function waitForCatalog(request: APIRequestContext, name: string) {
-  const token = (
-    await (
-      await request.get('http://localhost:7007/api/auth/guest/refresh', {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      })
-    ).json()
-  ).backstageIdentity.token as string;
-  await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            `http://localhost:7007/api/catalog/entities/by-name/component/default/${name}`,
-            { headers: { Authorization: `Bearer ${token}` } },
-          )
-        ).status(),
-      { timeout: 120_000 },
-    )
-    .toBe(200);
-}
-
 test.beforeEach(async ({ page, request }) => {
-  await expect
-    .poll(
-      async () =>
-        (
-          await request
-            .get('http://localhost:7007/.backstage/health/v1/readiness')
-            .catch(() => null)
-        )?.status(),
-      { timeout: 180_000 },
-    )
-    .toBe(200);
-  await waitForCatalog(request, 'checkout');
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
+  await signInAsGuest(page, request);
   await page.setViewportSize({ width: 1600, height: 1000 });
 });
 

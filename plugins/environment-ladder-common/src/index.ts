@@ -87,7 +87,6 @@ export { validatePreviewNameTemplate } from './previews/validatePreviewNameTempl
 export {
   checkPromotionRules,
   CI_SOURCE,
-  describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,
   type PromotionRungRules,
@@ -101,6 +100,7 @@ export {
 } from './promotions/checkRollbackRules';
 export { rollbackTargets } from './promotions/rollbackTargets';
 export {
+  describeFreezeEnd,
   findActiveFreeze,
   freezeWindowProblem,
   type ActiveFreeze,

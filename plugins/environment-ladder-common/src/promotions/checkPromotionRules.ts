@@ -6,7 +6,8 @@ import { isCanonicalDigest } from './isCanonicalDigest';
 import { quoteValue, rungLabel } from './internal';
 import { shortDigest } from '../domain/shortDigest';
 import { isPromotionInFlight } from './promotionStates';
-import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
+import type { FreezeWindow } from './freezeWindows';
+import { checkFreeze, checkNamedDigest } from './sharedRules';
 import type { RuleVerdict } from './types';
 
 /**
@@ -183,24 +184,8 @@ export function checkPromotionRules(input: {
     request.digest === ''
       ? undefined
       : request.digest;
-  const checkGivenDigest = () => {
-    if (requestedDigest === undefined) return undefined;
-    if (!isCanonicalDigest(requestedDigest)) {
-      fail(
-        'digest-is-canonical',
-        `${quoteValue(
-          requestedDigest,
-        )} is not a digest in canonical form: sha256: followed by 64 lowercase hex characters (a tag, a short digest, upper case or another algorithm is refused)`,
-        'input',
-      );
-      return null;
-    }
-    pass(
-      'digest-is-canonical',
-      `${shortDigest(requestedDigest)} is a digest in canonical form`,
-    );
-    return requestedDigest;
-  };
+  const checkGivenDigest = () =>
+    checkNamedDigest(requestedDigest, { pass, fail });
 
   // target-is-known
   const targetName = request.targetEnvironment;
@@ -231,32 +216,16 @@ export function checkPromotionRules(input: {
   pass('target-is-known', `${targetLabel} is a rung of the ladder`);
 
   // target-is-not-frozen
-  const freeze = findActiveFreeze(
-    targetConfig.freezes ?? [],
-    input.now ?? new Date(),
+  checkFreeze(
+    {
+      label: targetLabel,
+      freezes: targetConfig.freezes,
+      now: input.now,
+      overrideFreeze: request.overrideFreeze,
+      action: 'promote',
+    },
+    { pass, fail },
   );
-  if (freeze) {
-    const frozen = `${targetLabel} is frozen until ${describeFreezeEnd(
-      freeze.until,
-    )}: ${freeze.reason}`;
-    if (request.overrideFreeze) {
-      pass(
-        'target-is-not-frozen',
-        `${frozen}; the requester overrides the freeze`,
-      );
-    } else {
-      fail(
-        'target-is-not-frozen',
-        `${frozen} (someone allowed to override freezes may still promote)`,
-        'conflict',
-      );
-    }
-  } else if (targetConfig.freezes?.length) {
-    pass(
-      'target-is-not-frozen',
-      `No freeze window of ${targetLabel} is in force`,
-    );
-  }
 
   // target-is-observed, target-is-not-lowest, source-is-next-rung
   let source: LadderRung | null = null;
@@ -567,16 +536,6 @@ export function checkPromotionRules(input: {
       );
     }
   }
-}
-
-/**
- * A freeze's end in words that read the same on every machine: the UTC instant,
- * to the minute (the tab shows it in the viewer's own time zone).
- *
- * @public
- */
-export function describeFreezeEnd(until: string): string {
-  return `${until.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function describeGate(label: string, gate: PromotionGate): string {

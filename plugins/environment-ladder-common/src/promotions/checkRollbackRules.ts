@@ -2,13 +2,12 @@ import { shortDigest } from '../domain/shortDigest';
 import { findDigestSignature } from '../signatures/findDigestSignature';
 import type { Digest, Ladder, LadderRung } from '../types';
 import {
-  describeFreezeEnd,
   type PromotionGate,
   type PromotionRefusal,
   type PromotionRulesResult,
 } from './checkPromotionRules';
-import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
-import { isCanonicalDigest } from './isCanonicalDigest';
+import type { FreezeWindow } from './freezeWindows';
+import { checkFreeze, checkNamedDigest } from './sharedRules';
 import { quoteValue, rungLabel } from './internal';
 import { isPromotionInFlight } from './promotionStates';
 import type { RuleVerdict } from './types';
@@ -260,24 +259,8 @@ export function checkRollbackRules(input: {
   };
 
   const requestedDigest = request.digest ? request.digest : undefined;
-  const checkGivenDigest = () => {
-    if (requestedDigest === undefined) return undefined;
-    if (!isCanonicalDigest(requestedDigest)) {
-      fail(
-        'digest-is-canonical',
-        `${quoteValue(
-          requestedDigest,
-        )} is not a digest in canonical form: sha256: followed by 64 lowercase hex characters (a tag, a short digest, upper case or another algorithm is refused)`,
-        'input',
-      );
-      return null;
-    }
-    pass(
-      'digest-is-canonical',
-      `${shortDigest(requestedDigest)} is a digest in canonical form`,
-    );
-    return requestedDigest;
-  };
+  const checkGivenDigest = () =>
+    checkNamedDigest(requestedDigest, { pass, fail });
 
   // target-is-known
   const targetName = request.targetEnvironment;
@@ -302,29 +285,16 @@ export function checkRollbackRules(input: {
   pass('target-is-known', `${label} is a rung of the ladder`);
 
   // target-is-not-frozen: a rollback is a change like any other; a freeze holds it too.
-  const freeze = findActiveFreeze(
-    targetConfig.freezes ?? [],
-    input.now ?? new Date(),
+  checkFreeze(
+    {
+      label,
+      freezes: targetConfig.freezes,
+      now: input.now,
+      overrideFreeze: request.overrideFreeze,
+      action: 'roll back',
+    },
+    { pass, fail },
   );
-  if (freeze) {
-    const frozen = `${label} is frozen until ${describeFreezeEnd(
-      freeze.until,
-    )}: ${freeze.reason}`;
-    if (request.overrideFreeze) {
-      pass(
-        'target-is-not-frozen',
-        `${frozen}; the requester overrides the freeze`,
-      );
-    } else {
-      fail(
-        'target-is-not-frozen',
-        `${frozen} (someone allowed to override freezes may still roll back)`,
-        'conflict',
-      );
-    }
-  } else if (targetConfig.freezes?.length) {
-    pass('target-is-not-frozen', `No freeze window of ${label} is in force`);
-  }
 
   // rollback-target-is-observed
   if (!target.observed) {

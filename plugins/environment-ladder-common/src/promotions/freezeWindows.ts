@@ -303,3 +303,13 @@ export function findActiveFreeze(
   const reasons = [...new Set(covering.map(found => found.reason))];
   return { reason: reasons.join('; '), until: new Date(end).toISOString() };
 }
+
+/**
+ * A freeze's end in words that read the same on every machine: the UTC instant,
+ * to the minute (the tab shows it in the viewer's own time zone).
+ *
+ * @public
+ */
+export function describeFreezeEnd(until: string): string {
+  return `${until.slice(0, 16).replace('T', ' ')} UTC`;
+}

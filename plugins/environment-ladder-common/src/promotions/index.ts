@@ -1,9 +1,9 @@
+export { checkPromotionRules, CI_SOURCE } from './checkPromotionRules';
 export {
-  checkPromotionRules,
-  CI_SOURCE,
   describeFreezeEnd,
-} from './checkPromotionRules';
-export { findActiveFreeze, freezeWindowProblem } from './freezeWindows';
+  findActiveFreeze,
+  freezeWindowProblem,
+} from './freezeWindows';
 export type { ActiveFreeze, FreezeWindow } from './freezeWindows';
 export type {
   PromotionGate,
