@@ -110,8 +110,11 @@ describe.each([
               model: modelOn
                 ? { watchTimeout: '3s', watchIdleTimeout: '4s' }
                 : { enabled: false },
-              // Short, so that each fault below meets a fresh read.
-              cache: { freshness: '300ms' },
+              // Short without the model, so that each fault below meets a fresh
+              // read. With it, ladders follow the model's version and the window
+              // only renews preview pull-request states: long enough that two
+              // requests in a row on a busy machine see one build (the ETag test).
+              cache: { freshness: modelOn ? '10s' : '300ms' },
               rungs: [
                 { name: 'local', title: 'Local' },
                 { name: 'dev', title: 'Dev', clusters: ['dev'] },
