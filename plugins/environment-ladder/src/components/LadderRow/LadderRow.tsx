@@ -44,7 +44,12 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
     textAlign: 'center',
   },
-  card: { flex: '1 1 0', minWidth: 0 },
+  card: {
+    flex: '1 1 0',
+    minWidth: 0,
+    display: 'flex',
+    flexDirection: 'column',
+  },
   arrow: { color: theme.palette.text.secondary },
 }));
 

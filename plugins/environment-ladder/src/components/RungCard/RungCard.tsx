@@ -21,7 +21,9 @@ import { rungHealth } from './rungHealth';
 
 const useStyles = makeStyles(theme => ({
   card: {
-    height: '100%',
+    // Fills the row's height (its parent is a flex column) and leaves room for
+    // what the row puts under it, e.g. the rollback button.
+    flex: '1 1 auto',
     padding: theme.spacing(1.5),
     display: 'flex',
     flexDirection: 'column',
