@@ -46,16 +46,6 @@ const build = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Runs `run` and checks that it left the ledger and the GitOps repository as they were. */
-async function changesNothing(run: () => Promise<void>) {
-  await world.reset();
-  const before = await world.state();
-  const githubBefore = world.github.requests().length;
-  await run();
-  expect(await world.state()).toEqual(before);
-  expect(world.github.requests().length).toBe(githubBefore);
-}
-
 it('accepts the CI token: 201, the digest-only pull request into dev, requested by external:ci; a reconciler pass merges it', () =>
   tally.trial(async () => {
     await world.reset();
@@ -159,7 +149,7 @@ it('refuses a second build while the first is in flight with a 409, and a retry 
 
 it('refuses a wrong token with a 401', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       const response = await api.post(
         '/ci/promotions',
         build(),
@@ -172,7 +162,7 @@ it('refuses a wrong token with a 401', () =>
 
 it('refuses a token restricted to another plugin with a 403', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       const response = await api.post(
         '/ci/promotions',
         build(),
@@ -185,7 +175,7 @@ it('refuses a token restricted to another plugin with a 403', () =>
 
 it('refuses a user token on the CI route with a 403, and the CI token on the users’ route', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       for (const caller of ['user', 'releaser'] as const) {
         const response = await api.post('/ci/promotions', build(), caller);
         expect(response.status).toBe(403);
@@ -208,7 +198,7 @@ it('refuses a user token on the CI route with a 403, and the CI token on the use
 
 it('refuses any target but dev with a 400 naming target-accepts-ci', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       for (const [target, message] of [
         [
           'staging',
@@ -241,7 +231,7 @@ it('refuses any target but dev with a 400 naming target-accepts-ci', () =>
 
 it('refuses a digest that is not canonical, or none, with a 400', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       for (const digest of [
         'sha256:abc',
         BUILT.toUpperCase(),
@@ -266,7 +256,7 @@ it('refuses a digest that is not canonical, or none, with a 400', () =>
 
 it('refuses the digest dev already runs with a 409', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       const ladder = await api.get(
         '/entities/component/default/checkout/ladder',
       );

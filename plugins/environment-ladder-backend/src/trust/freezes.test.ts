@@ -45,21 +45,11 @@ const promotion = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Runs `run` and checks that it left the ledger and the GitOps repository as they were. */
-async function changesNothing(run: () => Promise<void>) {
-  await world.reset();
-  const before = await world.state();
-  const githubBefore = world.github.requests().length;
-  await run();
-  expect(await world.state()).toEqual(before);
-  expect(world.github.requests().length).toBe(githubBefore);
-}
-
 const END = `${UNTIL.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 it('refuses a promotion into a frozen rung with a 409 naming the rule, the reason and the end', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       for (const dryRun of [true, false]) {
         const response = await api.post('/promotions', promotion({ dryRun }));
         expect(response.status).toBe(409);
@@ -73,7 +63,7 @@ it('refuses a promotion into a frozen rung with a 409 naming the rule, the reaso
 
 it('refuses an override by a service owner with a 403: overriding needs its own permission', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       const response = await api.post(
         '/promotions',
         promotion({ overrideFreeze: true }),
@@ -89,7 +79,7 @@ it('refuses an override by a service owner with a 403: overriding needs its own 
 
 it('refuses an override that is not a boolean with a 400', () =>
   tally.trial(() =>
-    changesNothing(async () => {
+    world.changesNothing(async () => {
       const response = await api.post(
         '/promotions',
         promotion({ overrideFreeze: 'yes' }),

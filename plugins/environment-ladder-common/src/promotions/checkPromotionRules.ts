@@ -7,7 +7,7 @@ import { quoteValue, rungLabel } from './internal';
 import { shortDigest } from '../domain/shortDigest';
 import { isPromotionInFlight } from './promotionStates';
 import type { FreezeWindow } from './freezeWindows';
-import { checkFreeze, checkNamedDigest } from './sharedRules';
+import { checkFreeze, checkNamedDigest, collectVerdicts } from './sharedRules';
 import type { RuleVerdict } from './types';
 
 /**
@@ -76,12 +76,6 @@ export interface PromotionRulesResult {
  */
 export const CI_SOURCE = 'ci';
 
-const KIND_ORDER: Array<PromotionRefusal['kind']> = [
-  'input',
-  'conflict',
-  'precondition',
-];
-
 /**
  * Checks a promotion request against the ladder's rules, each explained in a verdict.
  *
@@ -144,27 +138,13 @@ export function checkPromotionRules(input: {
   }>;
 }): PromotionRulesResult {
   const { ladder, request, rungs, inFlight } = input;
-  const verdicts: RuleVerdict[] = [];
-  const failures: PromotionRefusal[] = [];
-  const pass = (rule: string, message: string) =>
-    verdicts.push({ rule, passed: true, message });
-  const fail = (
-    rule: string,
-    message: string,
-    kind: PromotionRefusal['kind'],
-  ) => {
-    verdicts.push({ rule, passed: false, message });
-    failures.push({ rule, message, kind });
-  };
+  const { verdicts, pass, fail, refusal: firstRefusal } = collectVerdicts();
   const finish = (
     sourceEnvironment: string | null,
     digest: string | null,
     gate: PromotionGate | null,
   ): PromotionRulesResult => {
-    const refusal =
-      KIND_ORDER.map(kind => failures.find(f => f.kind === kind)).find(
-        Boolean,
-      ) ?? null;
+    const refusal = firstRefusal();
     const signature = digest ? findDigestSignature(ladder, digest) : null;
     return {
       verdicts,

@@ -3,14 +3,12 @@ import { findDigestSignature } from '../signatures/findDigestSignature';
 import type { Digest, Ladder, LadderRung } from '../types';
 import {
   type PromotionGate,
-  type PromotionRefusal,
   type PromotionRulesResult,
 } from './checkPromotionRules';
 import type { FreezeWindow } from './freezeWindows';
-import { checkFreeze, checkNamedDigest } from './sharedRules';
+import { checkFreeze, checkNamedDigest, collectVerdicts } from './sharedRules';
 import { quoteValue, rungLabel } from './internal';
 import { isPromotionInFlight } from './promotionStates';
-import type { RuleVerdict } from './types';
 
 /**
  * Where a digest a rung could roll back to was seen running there before.
@@ -158,12 +156,6 @@ function evidenceOf(
   return null;
 }
 
-const KIND_ORDER: Array<PromotionRefusal['kind']> = [
-  'input',
-  'conflict',
-  'precondition',
-];
-
 /**
  * Checks a rollback request: the target rung goes back to a digest that ran there
  * before, through the same digest-only pull request as a promotion. Each rule is
@@ -222,18 +214,7 @@ export function checkRollbackRules(input: {
   evidence: RollbackCandidate['evidence'] | null;
 } {
   const { ladder, request, rungs, promotions } = input;
-  const verdicts: RuleVerdict[] = [];
-  const failures: PromotionRefusal[] = [];
-  const pass = (rule: string, message: string) =>
-    verdicts.push({ rule, passed: true, message });
-  const fail = (
-    rule: string,
-    message: string,
-    kind: PromotionRefusal['kind'],
-  ) => {
-    verdicts.push({ rule, passed: false, message });
-    failures.push({ rule, message, kind });
-  };
+  const { verdicts, pass, fail, refusal: firstRefusal } = collectVerdicts();
   let skipsApproval = false;
   let evidence: RollbackCandidate['evidence'] | null = null;
   const finish = (
@@ -241,10 +222,7 @@ export function checkRollbackRules(input: {
     digest: string | null,
     gate: PromotionGate | null,
   ) => {
-    const refusal =
-      KIND_ORDER.map(kind => failures.find(f => f.kind === kind)).find(
-        Boolean,
-      ) ?? null;
+    const refusal = firstRefusal();
     const signature = digest ? findDigestSignature(ladder, digest) : null;
     return {
       verdicts,

@@ -6,15 +6,44 @@ import {
 } from './freezeWindows';
 import { quoteValue } from './internal';
 import { isCanonicalDigest } from './isCanonicalDigest';
+import type { RuleVerdict } from './types';
 
 /** How a rule check records its verdict (the caller collects them and the refusals). */
 export interface VerdictSink {
   pass(rule: string, message: string): void;
-  fail(
-    rule: string,
-    message: string,
-    kind: 'input' | 'conflict' | 'precondition',
-  ): void;
+  fail(rule: string, message: string, kind: RefusalKind): void;
+}
+
+type RefusalKind = 'input' | 'conflict' | 'precondition';
+
+/** Which refusal wins when several rules fail: the requester's input first. */
+const KIND_ORDER: RefusalKind[] = ['input', 'conflict', 'precondition'];
+
+/**
+ * Collects a rule check's verdicts; `refusal()` is the first failed rule of the most
+ * important kind (input, then conflict, then precondition), or null.
+ */
+export function collectVerdicts() {
+  const verdicts: RuleVerdict[] = [];
+  const failures: Array<{ rule: string; message: string; kind: RefusalKind }> =
+    [];
+  return {
+    verdicts,
+    pass(rule: string, message: string) {
+      verdicts.push({ rule, passed: true, message });
+    },
+    fail(rule: string, message: string, kind: RefusalKind) {
+      verdicts.push({ rule, passed: false, message });
+      failures.push({ rule, message, kind });
+    },
+    refusal() {
+      return (
+        KIND_ORDER.map(kind => failures.find(f => f.kind === kind)).find(
+          Boolean,
+        ) ?? null
+      );
+    },
+  };
 }
 
 /**

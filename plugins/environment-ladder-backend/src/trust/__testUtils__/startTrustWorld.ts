@@ -834,6 +834,16 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
     await database.proxy?.restore();
   }
 
+  /** Runs `run` on a reset world and checks that it left the ledger and the GitOps repository as they were. */
+  async function changesNothing(run: () => Promise<void>) {
+    await reset();
+    const before = await state();
+    const githubBefore = github.requests().length;
+    await run();
+    expect(await state()).toEqual(before);
+    expect(github.requests().length).toBe(githubBefore);
+  }
+
   return {
     /** The catalog of backends started from now on; a test may add entities before starting one. */
     entities,
@@ -850,6 +860,7 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
     state,
     brokenPromises,
     reset,
+    changesNothing,
     async close() {
       // Backends first: they hold connections to everything else.
       for (const backend of backends.splice(0)) {
