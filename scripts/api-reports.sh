@@ -4,8 +4,9 @@
 # some unions in the order it met their types (e.g. the `group` param of catalog-react's
 # EntityContentBlueprint in the frontend's alpha report), and that order changes with the
 # order in which the file system lists files: a fresh clone can print another order than
-# the checkout that wrote the report. So --ci compares the reports with each run of
-# one-line string-literal union members sorted; any other difference fails.
+# the checkout that wrote the report. So --ci compares the reports with the members of
+# string-literal unions sorted (one per line, or several on one line); any other
+# difference fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(plugins/environment-ladder plugins/environment-ladder-backend
@@ -35,7 +36,9 @@ normalise='
   for (let i = 0; i < lines.length; ) {
     const run = [];
     while (i < lines.length && /^\s*\| \x27[^\x27]*\x27$/.test(lines[i])) run.push(lines[i++]);
-    if (run.length) out.push(...run.sort()); else out.push(lines[i++]);
+    if (run.length) out.push(...run.sort());
+    else out.push(lines[i++].replace(/\x27[^\x27]*\x27(?: \| \x27[^\x27]*\x27)+/g,
+      union => union.split(" | ").sort().join(" | ")));
   }
   process.stdout.write(out.join("\n"));'
 while read -r file; do

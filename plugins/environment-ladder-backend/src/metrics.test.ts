@@ -27,6 +27,7 @@ async function record(
   entityRef: string,
   targetEnvironment: string,
   steps: Array<[string, number]>,
+  columns: Record<string, unknown> = {},
 ) {
   const id = randomUUID();
   const now = Date.now();
@@ -45,6 +46,7 @@ async function record(
     in_flight_key: null,
     created_at: requestedAt,
     updated_at: new Date(now - steps[steps.length - 1][1]),
+    ...columns,
   });
   for (const [state, ago] of steps) {
     await world.db(EVENTS).insert({
@@ -62,14 +64,20 @@ const verified = (
   rung: string,
   daysAgo: number,
   hours: number,
+  columns: Record<string, unknown> = {},
 ) =>
-  record(entityRef, rung, [
-    ['requested', daysAgo * DAY],
-    ['pr-open', daysAgo * DAY - 0.5 * HOUR],
-    ['merged', daysAgo * DAY - HOUR],
-    ['running', daysAgo * DAY - HOUR],
-    ['verified', daysAgo * DAY - hours * HOUR],
-  ]);
+  record(
+    entityRef,
+    rung,
+    [
+      ['requested', daysAgo * DAY],
+      ['pr-open', daysAgo * DAY - 0.5 * HOUR],
+      ['merged', daysAgo * DAY - HOUR],
+      ['running', daysAgo * DAY - HOUR],
+      ['verified', daysAgo * DAY - hours * HOUR],
+    ],
+    columns,
+  );
 
 beforeAll(async () => {
   world = await startTrustWorld({
@@ -77,7 +85,13 @@ beforeAll(async () => {
   });
   api = await world.startBackend();
   const checkout = 'component:default/checkout';
-  await verified(checkout, 'dev', 2, 2);
+  // CI brought C1 into dev, built from a commit made twelve days ago (the promotions
+  // below move the same digest: lead time from the commit is measured through it).
+  await verified(checkout, 'dev', 2, 2, {
+    source_environment: 'ci',
+    source_commit_sha: 'c'.repeat(40),
+    source_committed_at: new Date(Date.now() - 12 * DAY),
+  });
   await verified(checkout, 'prod', 10, 4);
   // A failed canary five days ago, then a fix verified four hours after the failure.
   await record(checkout, 'prod', [
@@ -130,12 +144,16 @@ describe('GET /metrics', () => {
     });
     expect(rung(body, 'staging').deployments).toBe(0);
     expect(rung(body, 'prod').deployments).toBe(2);
-    expect(body.leadTime).toEqual({
+    expect(body.leadTime).toMatchObject({
       rung: 'prod',
       count: 2,
       medianMs: 3.5 * HOUR,
       p90Ms: 4 * HOUR,
     });
+    // Commit to verified: 12 d − 10 d + 4 h, and 12 d − 5 d + 6 h.
+    expect(body.leadTime.fromCommit.count).toBe(2);
+    expect(body.leadTime.fromCommit.medianMs).toBeCloseTo(113 * HOUR, -4);
+    expect(body.leadTime.fromCommit.p90Ms).toBeCloseTo(174 * HOUR, -4);
     expect(body.changeFailureRate).toEqual({
       changes: 4,
       failures: 1,

@@ -95,6 +95,27 @@ const ciPromotionRequestBody = z
     reason: z.string().trim().min(1, 'must say why').max(2000),
     dryRun: z.boolean().optional(),
     idempotencyKey: promotionRequestBody.shape.idempotencyKey,
+    // The commit the digest was built from (GitHub Actions: github.sha and the head
+    // commit's timestamp): lead time from the commit starts here.
+    commit: z
+      .object({
+        sha: z
+          .string()
+          .regex(/^[0-9a-f]{40}$/, 'must be a full commit SHA (40 hex digits)'),
+        committedAt: z
+          .string()
+          .datetime({
+            offset: true,
+            message: 'must be an ISO 8601 time with an offset',
+          })
+          // A minute of grace for CI runners' clocks.
+          .refine(
+            at => Date.parse(at) <= Date.now() + 60_000,
+            'must not be in the future',
+          ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -572,14 +593,16 @@ export async function createRouter(options: {
         ? await options.auth.getOwnServiceCredentials()
         : credentials,
     );
+    const { commit, ...request } = body;
     const response = await promotionService.request({
       request: {
-        ...body,
-        targetEnvironment: body.targetEnvironment ?? ciRung?.name ?? '',
+        ...request,
+        targetEnvironment: request.targetEnvironment ?? ciRung?.name ?? '',
       },
       entity,
       requestedBy: subject,
       fromCi: true,
+      ...(commit ? { sourceCommit: commit } : {}),
     });
     res.status(response.created ? 201 : 200).json(response);
   });

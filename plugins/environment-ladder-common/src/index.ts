@@ -51,6 +51,7 @@ export type {
   PromotionResponse,
   PromotionState,
   RuleVerdict,
+  SourceCommit,
 } from './promotions/types';
 
 export * from './annotations';

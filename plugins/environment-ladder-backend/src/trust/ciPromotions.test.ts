@@ -295,3 +295,56 @@ it('answers a dry run with the change and records nothing', () =>
     // It read the file; it wrote nothing.
     expect(await world.state()).toEqual(before);
   }));
+
+it('records the commit CI built the digest from, and gives it back in the ledger', () =>
+  tally.trial(async () => {
+    await world.reset();
+    const commit = {
+      sha: '4f1c2e9'.padEnd(40, '0'),
+      committedAt: '2026-12-01T09:30:00+01:00',
+    };
+    const response = await api.post('/ci/promotions', build({ commit }), 'ci');
+    expect(response.status).toBe(201);
+    const expected = {
+      sha: commit.sha,
+      committedAt: '2026-12-01T08:30:00.000Z',
+    };
+    expect(response.body.promotion.sourceCommit).toEqual(expected);
+    const history = await api.get(
+      '/entities/component/default/checkout/promotions',
+    );
+    expect(history.body.items[0].sourceCommit).toEqual(expected);
+  }));
+
+it('refuses a malformed commit with a 400 naming the field, and records nothing', () =>
+  tally.trial(() =>
+    world.changesNothing(async () => {
+      const sha = 'a'.repeat(40);
+      const cases: Array<[unknown, string]> = [
+        [{ sha: 'abc123', committedAt: '2026-12-01T09:30:00Z' }, 'commit.sha'],
+        [
+          { sha: sha.toUpperCase(), committedAt: '2026-12-01T09:30:00Z' },
+          'commit.sha',
+        ],
+        [{ sha, committedAt: 'yesterday' }, 'commit.committedAt'],
+        [
+          { sha, committedAt: new Date(Date.now() + 3_600_000).toISOString() },
+          'commit.committedAt',
+        ],
+        [{ sha }, 'commit.committedAt'],
+        [{ sha, committedAt: '2026-12-01T09:30:00Z', author: 'x' }, 'commit'],
+        ['4f1c2e9', 'commit'],
+      ];
+      for (const [commit, field] of cases) {
+        const response = await api.post(
+          '/ci/promotions',
+          build({ commit }),
+          'ci',
+        );
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toMatch(
+          new RegExp(`^Invalid CI promotion request: '${field}' `),
+        );
+      }
+    }),
+  ));

@@ -5,6 +5,7 @@ import {
   deploymentFrequency,
   durationFigure,
   leadTimes,
+  leadTimesFromCommit,
   metricsPeriod,
   parseMetricsPeriod,
   timeToRestore,
@@ -12,6 +13,8 @@ import {
 import type { MetricsPromotion } from './types';
 
 const HOUR = 60 * 60 * 1000;
+const V1 = `sha256:${'a1'.repeat(32)}`;
+const V2 = `sha256:${'b2'.repeat(32)}`;
 const DAY = 24 * HOUR;
 /** The end of every test period: 2026-12-01T00:00:00Z. */
 const NOW = Date.UTC(2026, 11, 1);
@@ -32,6 +35,7 @@ function promotion(
   return {
     entityRef: 'component:default/shop',
     targetEnvironment: 'prod',
+    digest: V1,
     state: steps[steps.length - 1][0],
     createdAt: at(steps[0][1]),
     history: steps.map(([state, hours]) => ({
@@ -206,6 +210,58 @@ describe('leadTimes', () => {
   });
 });
 
+describe('leadTimesFromCommit', () => {
+  /** CI brought `digest` into dev at `hours`, built from a commit made at `committedHours`. */
+  const fromCi = (digest: string, hours: number, committedHours: number) =>
+    verified(hours, 0, {
+      targetEnvironment: 'dev',
+      digest,
+      sourceCommit: { sha: 'c'.repeat(40), committedAt: at(committedHours) },
+    });
+
+  it('measures commit to verified in the rung, through the commit CI recorded for the digest', () => {
+    const promotions = [
+      fromCi(V1, 5, 4),
+      verified(10, 2, { digest: V1 }),
+      // No commit is known for V2: it counts for lead time from the request only.
+      verified(20, 6, { digest: V2 }),
+    ];
+    expect(leadTimesFromCommit(promotions, 'prod', PERIOD)).toEqual([8 * HOUR]);
+    expect(leadTimes(promotions, 'prod', PERIOD)).toEqual([2 * HOUR, 6 * HOUR]);
+  });
+
+  it("takes the earliest commit said for the digest, and never another service's", () => {
+    const promotions = [
+      fromCi(V1, 5, 4),
+      // A rebuild of the same digest said later does not shorten the lead time.
+      fromCi(V1, 7, 6),
+      // Another service built the same digest earlier: not this service's commit.
+      {
+        ...fromCi(V1, 1, 0),
+        entityRef: 'component:default/other',
+      },
+      verified(10, 2, { digest: V1 }),
+    ];
+    expect(leadTimesFromCommit(promotions, 'prod', PERIOD)).toEqual([8 * HOUR]);
+  });
+
+  it('leaves out rollbacks, promotions verified outside the period, commits after the verification and unreadable times', () => {
+    const promotions = [
+      fromCi(V1, -60, -61),
+      verified(-50, 3, { digest: V1 }),
+      verified(10, 2, { digest: V1, kind: 'rollback' }),
+      // A commit said to be newer than the digest's verification did not build it.
+      fromCi(V2, 30, 29),
+      verified(10, 2, { digest: V2 }),
+      verified(20, 2, {
+        digest: `sha256:${'c3'.repeat(32)}`,
+        sourceCommit: { sha: 'd'.repeat(40), committedAt: 'yesterday' },
+      }),
+    ];
+    expect(leadTimesFromCommit(promotions, 'prod', PERIOD)).toEqual([]);
+  });
+});
+
 describe('changeFailureRate', () => {
   it('divides the failed and rolled-back changes by the changes merged in the period', () => {
     const promotions = [
@@ -373,6 +429,7 @@ describe('computeDeliveryMetrics', () => {
         count: 2,
         medianMs: 7 * HOUR,
         p90Ms: 8 * HOUR,
+        fromCommit: { count: 0, medianMs: null, p90Ms: null },
       },
       changeFailureRate: { changes: 5, failures: 1, rate: 0.2 },
       timeToRestore: {
@@ -393,6 +450,12 @@ describe('computeDeliveryMetrics', () => {
         productionRung: null,
         period: PERIOD,
       }).leadTime,
-    ).toEqual({ rung: null, count: 0, medianMs: null, p90Ms: null });
+    ).toEqual({
+      rung: null,
+      count: 0,
+      medianMs: null,
+      p90Ms: null,
+      fromCommit: { count: 0, medianMs: null, p90Ms: null },
+    });
   });
 });

@@ -68,6 +68,10 @@ const isRollback = (promotion: MetricsPromotion) =>
 const rungKey = (promotion: MetricsPromotion) =>
   `${promotion.entityRef}\u0000${promotion.targetEnvironment}`;
 
+/** A digest of one service: the same digest may be another service's build too. */
+const digestKey = (promotion: MetricsPromotion) =>
+  `${promotion.entityRef}\u0000${promotion.digest}`;
+
 /**
  * The value below which `fraction` of the sorted values lie (nearest rank); null when empty.
  */
@@ -144,6 +148,42 @@ export function leadTimes(
     if (verified === undefined || Number.isNaN(requested)) continue;
     if (inWindow(verified, window)) {
       durations.push(Math.max(0, verified - requested));
+    }
+  }
+  return durations;
+}
+
+/**
+ * Lead time from the commit: for each ordinary promotion verified in `rung` in the
+ * period whose digest CI brought into the ladder with its commit, the time from that
+ * commit to the verification. The commit is found on any record of the same service
+ * and digest (usually the CI promotion into the lowest rung); the earliest wins.
+ *
+ * @public
+ */
+export function leadTimesFromCommit(
+  promotions: MetricsPromotion[],
+  rung: string,
+  period: MetricsPeriod,
+): number[] {
+  const window = windowOf(period);
+  const committedAt = new Map<string, number>();
+  for (const promotion of promotions) {
+    const at = Date.parse(promotion.sourceCommit?.committedAt ?? '');
+    if (Number.isNaN(at)) continue;
+    const key = digestKey(promotion);
+    committedAt.set(key, Math.min(at, committedAt.get(key) ?? at));
+  }
+  const durations: number[] = [];
+  for (const promotion of promotions) {
+    if (promotion.targetEnvironment !== rung || isRollback(promotion)) continue;
+    const verified = enteredAt(promotion, 'verified');
+    const committed = committedAt.get(digestKey(promotion));
+    if (verified === undefined || committed === undefined) continue;
+    // A commit said to be newer than the verification cannot have built that digest
+    // (a reproducible rebuild reported later): no figure rather than a zero.
+    if (inWindow(verified, window) && committed <= verified) {
+      durations.push(verified - committed);
     }
   }
   return durations;
@@ -283,6 +323,11 @@ export function computeDeliveryMetrics(input: {
       rung: productionRung,
       ...durationFigure(
         productionRung ? leadTimes(promotions, productionRung, period) : [],
+      ),
+      fromCommit: durationFigure(
+        productionRung
+          ? leadTimesFromCommit(promotions, productionRung, period)
+          : [],
       ),
     },
     changeFailureRate: changeFailureRate(promotions, period),

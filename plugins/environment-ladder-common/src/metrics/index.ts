@@ -12,6 +12,7 @@ export {
   deploymentFrequency,
   durationFigure,
   leadTimes,
+  leadTimesFromCommit,
   metricsPeriod,
   parseMetricsPeriod,
   timeToRestore,

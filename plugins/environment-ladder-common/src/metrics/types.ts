@@ -3,7 +3,8 @@
  * computed from the promotion ledger alone. The definitions are in the
  * backend's README; in short:
  * - deployment frequency: promotions verified in each rung in the period;
- * - lead time: from a promotion's request to its verification in production;
+ * - lead time: from a promotion's request to its verification in production,
+ *   and from the commit the digest was built from, where CI said which;
  * - change failure rate: changes (promotions merged in the period) that
  *   failed or were rolled back, over all changes;
  * - time to restore: from a failure in a rung to the next verified promotion
@@ -20,7 +21,13 @@ import type { Promotion } from '../promotions/types';
  */
 export type MetricsPromotion = Pick<
   Promotion,
-  'entityRef' | 'targetEnvironment' | 'state' | 'createdAt' | 'history'
+  | 'entityRef'
+  | 'targetEnvironment'
+  | 'state'
+  | 'createdAt'
+  | 'history'
+  | 'digest'
+  | 'sourceCommit'
 > & { kind?: string };
 
 /**
@@ -78,7 +85,15 @@ export interface DeliveryMetrics {
   /** One entry per rung that can be promoted into, lowest first. */
   deploymentFrequency: RungDeploymentFrequency[];
   /** From request to verified, for promotions verified in `rung` (production) in the period. */
-  leadTime: DurationFigure & { rung: string | null };
+  leadTime: DurationFigure & {
+    rung: string | null;
+    /**
+     * From the commit to verified, for those of the same promotions whose digest CI
+     * brought in with its commit (`POST /ci/promotions` with `commit`). Optional so
+     * that answers of older backends still parse.
+     */
+    fromCommit?: DurationFigure;
+  };
   /** Changes that failed or were rolled back, over all changes. */
   changeFailureRate: {
     /** Ordinary promotions merged in the period (rollbacks are not changes). */

@@ -58,4 +58,5 @@ export type {
   PromotionResponse,
   PromotionState,
   RuleVerdict,
+  SourceCommit,
 } from './types';

@@ -38,6 +38,18 @@ export interface PromotionRequest {
 }
 
 /**
+ * A commit of the service's own repository: the one a digest was built from.
+ *
+ * @public
+ */
+export interface SourceCommit {
+  /** The full commit SHA (40 hex digits). */
+  sha: string;
+  /** When it was committed, ISO 8601. */
+  committedAt: string;
+}
+
+/**
  * A promotion moves a digest up from the rung below; a rollback moves a rung back to a
  * digest it ran before.
  *
@@ -109,6 +121,12 @@ export interface Promotion {
   kind?: PromotionKind;
   /** Present (true) when an emergency rollback skipped the rung's approval. */
   emergency?: boolean;
+  /**
+   * The commit CI built the digest from, as CI said when it brought the digest into the
+   * ladder (`POST /ci/promotions`); absent for other promotions. Lead time from the
+   * commit starts here.
+   */
+  sourceCommit?: SourceCommit;
   entityRef: string;
   /** The rung the digest comes from; for a rollback, the target rung itself. */
   sourceEnvironment: string;

@@ -32,7 +32,7 @@ export function createPromotionService(
   const now = options.now ?? (() => new Date());
 
   return {
-    async request({ request, entity, requestedBy, fromCi }) {
+    async request({ request, entity, requestedBy, fromCi, sourceCommit }) {
       const entityRef = stringifyEntityRef(entity);
       // Which file the promotion would change depends on the entity and the rung only:
       // a redirect is refused first, whatever the clusters say.
@@ -95,6 +95,7 @@ export function createPromotionService(
         verdicts: rules.verdicts,
         kind: rollback ? ('rollback' as const) : ('promotion' as const),
         ...(rules.skipsApproval ? { emergency: true } : {}),
+        ...(sourceCommit ? { sourceCommit } : {}),
       };
 
       if (request.dryRun) {

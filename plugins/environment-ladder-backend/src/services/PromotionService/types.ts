@@ -3,6 +3,7 @@ import type {
   Promotion,
   PromotionRequest,
   PromotionResponse,
+  SourceCommit,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
 /** Requests promotions, records them in the ledger and follows them to the end. */
@@ -17,6 +18,8 @@ export interface PromotionService {
     requestedBy: string;
     /** CI brings a build into the ladder: the rules check `target-accepts-ci`. */
     fromCi?: boolean;
+    /** The commit CI built the digest from, when CI said (recorded for lead time). */
+    sourceCommit?: SourceCommit;
   }): Promise<PromotionResponse>;
   /** Records an approval by someone other than the requester; opens the pull request once the gate is met. */
   approve(input: { id: string; approver: string }): Promise<Promotion>;

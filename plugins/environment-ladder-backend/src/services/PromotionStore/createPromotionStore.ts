@@ -69,6 +69,8 @@ type PromotionRow = {
   claim_expires_at: number | string | null;
   kind?: string | null;
   emergency?: boolean | number | null;
+  source_commit_sha?: string | null;
+  source_committed_at?: Date | string | number | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 };
@@ -183,6 +185,10 @@ export async function createPromotionStore(options: {
         claim_expires_at: claim ? at.getTime() + claim.durationMs : null,
         kind: input.kind ?? 'promotion',
         emergency: input.emergency === true,
+        source_commit_sha: input.sourceCommit?.sha ?? null,
+        source_committed_at: input.sourceCommit
+          ? new Date(input.sourceCommit.committedAt)
+          : null,
         created_at: at,
         updated_at: at,
       });
@@ -513,6 +519,14 @@ function toPromotion(row: PromotionRow, history: PromotionEvent[]): Promotion {
     kind: row.kind === 'rollback' ? 'rollback' : 'promotion',
     // SQLite answers 0 or 1, PostgreSQL a boolean.
     ...(row.emergency ? { emergency: true } : {}),
+    ...(row.source_commit_sha && row.source_committed_at
+      ? {
+          sourceCommit: {
+            sha: row.source_commit_sha,
+            committedAt: toIso(row.source_committed_at),
+          },
+        }
+      : {}),
     entityRef: row.entity_ref,
     sourceEnvironment: row.source_environment,
     targetEnvironment: row.target_environment,

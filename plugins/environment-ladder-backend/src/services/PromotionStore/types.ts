@@ -3,6 +3,7 @@ import type {
   PromotionPullRequest,
   PromotionState,
   RuleVerdict,
+  SourceCommit,
 } from '@environment-ladder/plugin-environment-ladder-common';
 
 /** What the ledger needs to record a new promotion; it starts as `requested`. */
@@ -21,6 +22,8 @@ export interface NewPromotion {
   kind?: 'promotion' | 'rollback';
   /** An emergency rollback that skips the rung's approval. */
   emergency?: boolean;
+  /** The commit CI built the digest from (CI promotions only). */
+  sourceCommit?: SourceCommit;
 }
 
 /** A worker's hold on one promotion: nobody else advances it until it expires. */

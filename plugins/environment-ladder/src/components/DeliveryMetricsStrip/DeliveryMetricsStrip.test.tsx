@@ -64,6 +64,38 @@ describe('DeliveryMetricsStrip', () => {
     ).toBeInTheDocument();
   });
 
+  it('says the lead time from the commit where CI said which commit a digest came from', async () => {
+    await renderStrip({
+      getDeliveryMetrics: jest.fn().mockResolvedValue({
+        ...metrics,
+        leadTime: {
+          ...metrics.leadTime,
+          fromCommit: { count: 1, medianMs: 26 * HOUR, p90Ms: 26 * HOUR },
+        },
+      }),
+    });
+    expect(
+      await screen.findByText(
+        'median of 2, request to verified; 26 h from the commit (1)',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says nothing of the commit when no commit is known', async () => {
+    await renderStrip({
+      getDeliveryMetrics: jest.fn().mockResolvedValue({
+        ...metrics,
+        leadTime: {
+          ...metrics.leadTime,
+          fromCommit: { count: 0, medianMs: null, p90Ms: null },
+        },
+      }),
+    });
+    expect(
+      await screen.findByText('median of 2, request to verified'),
+    ).toBeInTheDocument();
+  });
+
   it('shows dashes, not zeros, where there is nothing to measure', async () => {
     await renderStrip({
       getDeliveryMetrics: jest.fn().mockResolvedValue({

@@ -61,7 +61,13 @@ export function DeliveryMetricsFigures(props: { metrics: DeliveryMetrics }) {
         detail={
           leadTime.count === 0
             ? 'nothing verified'
-            : `median of ${leadTime.count}, request to verified`
+            : `median of ${leadTime.count}, request to verified${
+                leadTime.fromCommit?.count
+                  ? `; ${formatDuration(
+                      leadTime.fromCommit.medianMs,
+                    )} from the commit (${leadTime.fromCommit.count})`
+                  : ''
+              }`
         }
       />
       <Figure
