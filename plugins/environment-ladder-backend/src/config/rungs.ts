@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { DeclaredRungValues } from '@environment-ladder/plugin-environment-ladder-common';
 import {
+  CI_SOURCE,
   freezeWindowProblem,
   type FreezeWindow,
   type PromotionGate,
@@ -44,6 +45,14 @@ export function readRungs(
     }
     if (seen.has(name)) {
       throw configError(`${key}.name`, `rung '${name}' is configured twice`);
+    }
+    // The ledger records a build from CI with the source `ci`: a rung of that name
+    // would read as the rung below dev in every history and pull request.
+    if (name === CI_SOURCE) {
+      throw configError(
+        `${key}.name`,
+        `'${CI_SOURCE}' names where CI's builds come from in the ledger; give the rung another name`,
+      );
     }
     seen.add(name);
 

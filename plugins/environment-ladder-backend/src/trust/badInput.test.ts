@@ -1363,6 +1363,11 @@ describe('config', () => {
       /'environmentLadder\.rungs\[2\]\.name': rung 'dev' is configured twice/,
     ],
     [
+      'a rung named ci, the source of builds from CI',
+      { rungs: [{ name: 'ci' }, ...rungs] },
+      /'environmentLadder\.rungs\[0\]\.name': 'ci' names where CI's builds come from/,
+    ],
+    [
       'a rung naming an unknown cluster',
       { rungs: [{ name: 'dev', clusters: ['dev-eu-9'] }] },
       /'environmentLadder\.rungs\[0\]\.clusters\[0\]': no Kubernetes cluster named 'dev-eu-9'/,
