@@ -1,4 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import {
+  FROZEN_BACKEND,
+  writeDemoConfig,
+  writeFrozenConfig,
+} from './e2e-tests/configs';
 
 /**
  * The browser test: starts the demo exactly as `scripts/demo.sh` does (fixture
@@ -7,6 +12,8 @@ import { defineConfig } from '@playwright/test';
  * `E2E_DEV=1` runs it against `yarn start` (the webpack dev server) instead.
  */
 const dev = process.env.E2E_DEV === '1';
+const demoConfig = writeDemoConfig();
+const frozenConfig = writeFrozenConfig();
 const appUrl = dev ? 'http://localhost:3000' : 'http://localhost:7007';
 const chromiumFlags = [
   '--headless',
@@ -60,11 +67,20 @@ export default defineConfig({
         }
       : {
           // Builds the bundle first when it is stale: a few minutes on 2 cores.
-          command: 'bash scripts/serve-bundle.sh',
+          command: `bash scripts/serve-bundle.sh --config ${demoConfig}`,
           url: 'http://localhost:7007/catalog',
           reuseExistingServer: !process.env.CI,
           timeout: 600_000,
         },
+    // The same demo with staging frozen, for the freeze test. Started after
+    // the one above (Playwright starts its servers in turn), so the bundle is
+    // built once.
+    {
+      command: `bash scripts/serve-bundle.sh --config ${frozenConfig}`,
+      url: `${FROZEN_BACKEND}/catalog`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 600_000,
+    },
   ],
   use: {
     baseURL: appUrl,
@@ -74,5 +90,18 @@ export default defineConfig({
       args: chromiumFlags,
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    {
+      name: 'chromium',
+      use: { browserName: 'chromium' },
+      testIgnore: /lifecycle\.test\.ts$/,
+    },
+    // Promotions that merge change what the clusters run: after every other test.
+    {
+      name: 'lifecycle',
+      use: { browserName: 'chromium' },
+      testMatch: /lifecycle\.test\.ts$/,
+      dependencies: ['chromium'],
+    },
+  ],
 });

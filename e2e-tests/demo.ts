@@ -4,8 +4,11 @@ import { expect, type APIRequestContext, type Page } from '@playwright/test';
 const BACKEND = 'http://localhost:7007';
 
 /** A guest's Backstage token, as the app's sign-in page gets it. */
-export async function guestToken(request: APIRequestContext): Promise<string> {
-  const response = await request.get(`${BACKEND}/api/auth/guest/refresh`, {
+export async function guestToken(
+  request: APIRequestContext,
+  backend = BACKEND,
+): Promise<string> {
+  const response = await request.get(`${backend}/api/auth/guest/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
   return (await response.json()).backstageIdentity.token as string;
@@ -14,33 +17,38 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
 /**
  * Waits until the demo answers and its catalog has read checkout (a cold backend
  * ingests the catalog after it is ready), then signs in as guest on the home page.
+ * `backend`: another demo backend than the default one, which serves its own app.
  */
-export async function signInAsGuest(page: Page, request: APIRequestContext) {
+export async function signInAsGuest(
+  page: Page,
+  request: APIRequestContext,
+  backend = BACKEND,
+) {
   await expect
     .poll(
       async () =>
         (
           await request
-            .get(`${BACKEND}/.backstage/health/v1/readiness`)
+            .get(`${backend}/.backstage/health/v1/readiness`)
             .catch(() => null)
         )?.status(),
       { timeout: 180_000 },
     )
     .toBe(200);
-  const token = await guestToken(request);
+  const token = await guestToken(request, backend);
   await expect
     .poll(
       async () =>
         (
           await request.get(
-            `${BACKEND}/api/catalog/entities/by-name/component/default/checkout`,
+            `${backend}/api/catalog/entities/by-name/component/default/checkout`,
             { headers: { Authorization: `Bearer ${token}` } },
           )
         ).status(),
       { timeout: 120_000 },
     )
     .toBe(200);
-  await page.goto('/');
+  await page.goto(backend === BACKEND ? '/' : `${backend}/`);
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();

@@ -15,5 +15,6 @@ if [[ ! -f $BUILT || -n "$(find "$ROOT/packages/app/src" "$ROOT/plugins" \
   echo "serve-bundle: building the app's production bundle (a few minutes, once)"
   yarn workspace app build
 fi
+# Further arguments (e.g. `--config <file>` of the browser test) go to the backend.
 exec yarn workspace backend start \
-  --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo-bundle.yaml"
+  --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo-bundle.yaml" "$@"

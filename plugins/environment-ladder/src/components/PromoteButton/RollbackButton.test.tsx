@@ -1,6 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type { LadderRollbackTarget } from '@environment-ladder/plugin-environment-ladder-common';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
 import userEvent from '@testing-library/user-event';
 import { ladderApiRef } from '../../api';
 import { D1, dryRunResult, promotion } from '../../api/__fixtures__/promotions';
@@ -19,8 +20,30 @@ const allowed: LadderRollbackTarget = {
 
 jest.setTimeout(60_000);
 
+/** As the tab does: a request refreshes the ladder, whose rollback is then in flight. */
+function RefreshingRollbackButton(props: { onRequested: () => void }) {
+  const [verdict, setVerdict] = useState(allowed);
+  return (
+    <RollbackButton
+      entityRef="component:default/checkout"
+      target={staging}
+      verdict={verdict}
+      onRequested={() => {
+        props.onRequested();
+        setVerdict({
+          ...allowed,
+          allowed: false,
+          rule: 'no-promotion-in-flight',
+          reason:
+            'A promotion to Staging is already in flight (PR #7 · pr-open).',
+        });
+      }}
+    />
+  );
+}
+
 describe('RollbackButton', () => {
-  it('opens the promote dialog in rollback mode: a dry run first, then the pull request', async () => {
+  it('opens the promote dialog in rollback mode: a dry run first, then the pull request, which stays shown when the ladder refreshes', async () => {
     const requestPromotion = jest
       .fn()
       .mockResolvedValueOnce(dryRunResult)
@@ -31,12 +54,7 @@ describe('RollbackButton', () => {
     const onRequested = jest.fn();
     await renderInTestApp(
       <TestApiProvider apis={[[ladderApiRef, { requestPromotion }]]}>
-        <RollbackButton
-          entityRef="component:default/checkout"
-          target={staging}
-          verdict={allowed}
-          onRequested={onRequested}
-        />
+        <RefreshingRollbackButton onRequested={onRequested} />
       </TestApiProvider>,
     );
     await userEvent.click(
@@ -73,6 +91,17 @@ describe('RollbackButton', () => {
     );
     expect(await dialog.findByText('Rollback requested')).toBeInTheDocument();
     expect(onRequested).toHaveBeenCalledTimes(1);
+    // The button now refuses (the rollback is in flight), yet the dialog and its
+    // pull request stay until the user closes it.
+    expect(screen.getByTestId('rollback-staging')).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
+    expect(dialog.getByText('Rollback requested')).toBeVisible();
+    await userEvent.click(dialog.getByRole('button', { name: 'Close' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
   });
 
   it('stays focusable and gives the reason when the backend refuses', async () => {

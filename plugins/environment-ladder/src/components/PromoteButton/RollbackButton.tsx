@@ -76,7 +76,9 @@ export function RollbackButton(props: {
       ) : (
         button
       )}
-      {!refusal && (
+      {/* An open dialog stays while the ladder refreshes: the request it just
+          made puts a promotion in flight, which refuses the next one. */}
+      {(open || !refusal) && (
         <PromoteDialog
           open={open}
           onClose={() => setOpen(false)}
