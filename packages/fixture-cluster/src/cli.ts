@@ -150,6 +150,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv) {
   } catch (error) {
     throw new Error(`${args.config}: ${(error as Error).message}`);
   }
+  // Before the lines that say it is ready: a signal right after them must stop it cleanly.
+  const stop = () => {
+    running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   process.stdout.write(
     `fixture-cluster: demo and test infrastructure, serving ${running.clusters.length} read-only clusters from ${args.config}\n`,
   );
@@ -183,11 +189,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv) {
   process.stdout.write(
     'Admin API on each port: GET/PUT /_fixture/faults, GET/DELETE /_fixture/stats. Ctrl-C stops.\n',
   );
-  const stop = () => {
-    running.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 /** Entry point of `bin/fixture-cluster`: runs {@link main} and exits 1 on error. */
