@@ -165,57 +165,6 @@ function runtimeOf(pods: KubeObject[]): 'docker' | 'containerd' {
   return 'containerd';
 }
 
-/**
- * The plan of one sync. Throws when the workload is not among the objects, has
- * no container of the image's repository, or the image is not pinned by digest.
- */
-export function planRollout(
-  objects: KubeObject[],
-  options: PlanRolloutOptions,
-): RolloutPlan {
-  const match = DIGEST_IMAGE.exec(options.image);
-  if (!match) {
-    throw new Error(
-      `image must be repository@sha256:<64 hex>, got ${JSON.stringify(
-        options.image,
-      )}`,
-    );
-  }
-  const speed = options.speed ?? 1;
-  if (!(speed > 0) || !Number.isFinite(speed)) {
-    throw new Error(`speed must be a number > 0, got ${speed}`);
-  }
-  const { kind, namespace, name } = options.workload;
-  const apiVersion = kind === 'Rollout' ? 'argoproj.io/v1alpha1' : 'apps/v1';
-  const workload = objects.find(
-    o =>
-      o.kind === kind &&
-      o.apiVersion === apiVersion &&
-      o.metadata.namespace === namespace &&
-      o.metadata.name === name,
-  );
-  if (!workload) {
-    throw new Error(`no ${kind} ${namespace}/${name}`);
-  }
-  const repository = match[1];
-  const containers = (workload as Any).spec?.template?.spec?.containers ?? [];
-  if (serviceContainerIndex(containers, repository) < 0) {
-    throw new Error(
-      `${kind} ${namespace}/${name} has no container of ${repository}`,
-    );
-  }
-  const world = new PlanWorld(objects, options.now, speed, namespace);
-  return kind === 'Deployment'
-    ? planDeployment(world, workload, options.image, repository)
-    : planCanary(
-        world,
-        workload,
-        options.image,
-        repository,
-        options.failingAnalysis === true,
-      );
-}
-
 /** The objects as the plan changes them, and the steps written so far. */
 class PlanWorld {
   readonly objects = new Map<string, KubeObject>();
@@ -677,7 +626,6 @@ function planDeployment(
   };
 
   world.step(0, `${deployment.metadata.name}: revision ${revision} (${hash})`);
-  rs.spec.replicas = podsOf(world, rs).length;
   setReplicaSetCount(world, rs, podsOf(world, rs).length);
   writeDeployment(podsOf(world, rs).length);
 
@@ -1379,4 +1327,55 @@ function planCanary(
     outcome: 'complete',
     steps: world.steps,
   };
+}
+
+/**
+ * The plan of one sync. Throws when the workload is not among the objects, has
+ * no container of the image's repository, or the image is not pinned by digest.
+ */
+export function planRollout(
+  objects: KubeObject[],
+  options: PlanRolloutOptions,
+): RolloutPlan {
+  const match = DIGEST_IMAGE.exec(options.image);
+  if (!match) {
+    throw new Error(
+      `image must be repository@sha256:<64 hex>, got ${JSON.stringify(
+        options.image,
+      )}`,
+    );
+  }
+  const speed = options.speed ?? 1;
+  if (!(speed > 0) || !Number.isFinite(speed)) {
+    throw new Error(`speed must be a number > 0, got ${speed}`);
+  }
+  const { kind, namespace, name } = options.workload;
+  const apiVersion = kind === 'Rollout' ? 'argoproj.io/v1alpha1' : 'apps/v1';
+  const workload = objects.find(
+    o =>
+      o.kind === kind &&
+      o.apiVersion === apiVersion &&
+      o.metadata.namespace === namespace &&
+      o.metadata.name === name,
+  );
+  if (!workload) {
+    throw new Error(`no ${kind} ${namespace}/${name}`);
+  }
+  const repository = match[1];
+  const containers = (workload as Any).spec?.template?.spec?.containers ?? [];
+  if (serviceContainerIndex(containers, repository) < 0) {
+    throw new Error(
+      `${kind} ${namespace}/${name} has no container of ${repository}`,
+    );
+  }
+  const world = new PlanWorld(objects, options.now, speed, namespace);
+  return kind === 'Deployment'
+    ? planDeployment(world, workload, options.image, repository)
+    : planCanary(
+        world,
+        workload,
+        options.image,
+        repository,
+        options.failingAnalysis === true,
+      );
 }
