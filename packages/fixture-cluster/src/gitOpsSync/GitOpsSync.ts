@@ -171,7 +171,8 @@ export class GitOpsSync {
       '',
     );
     this.speed = options.speed ?? 1;
-    this.pollMs = Math.max(10, (options.pollIntervalMs ?? 1000) / this.speed);
+    // Never more than 20 reads a second, however fast the speed: each is a request the stand-in logs.
+    this.pollMs = Math.max(50, (options.pollIntervalMs ?? 1000) / this.speed);
   }
 
   /** Starts polling: the first read remembers the pins, later ones act on changes. */

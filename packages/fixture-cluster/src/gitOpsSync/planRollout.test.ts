@@ -150,6 +150,7 @@ describe('planRollout, a Deployment', () => {
 
     const pods = inNamespace(end, 'Pod', 'checkout');
     expect(pods.map(ownerName)).toEqual([newRs, newRs, newRs]);
+    expect(new Set(pods.map(p => p.status.podIP)).size).toBe(3);
     for (const pod of pods) {
       expect(pod.metadata.name).toMatch(new RegExp(`^${newRs}-[a-z0-9]{5}$`));
       expect(pod.metadata.labels['pod-template-hash']).toBe(

@@ -487,6 +487,16 @@ function newPod(
     ...(initStatuses ? { initContainerStatuses: initStatuses } : {}),
     phase: 'Running',
     startTime: at,
+    // A pod IP of its own, in the model's /16, so that no two pods share one.
+    ...(typeof pod.status?.podIP === 'string'
+      ? (() => {
+          const bytes = crypto.createHash('sha1').update(name).digest();
+          const ip = `${pod.status.podIP.split('.').slice(0, 2).join('.')}.${
+            bytes[0]
+          }.${(bytes[1] % 253) + 1}`;
+          return { podIP: ip, podIPs: [{ ip }] };
+        })()
+      : {}),
   };
   return pod as KubeObject;
 }
