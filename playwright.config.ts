@@ -41,7 +41,8 @@ export default defineConfig({
   outputDir: 'node_modules/.cache/e2e-test-results',
   webServer: [
     {
-      command: 'yarn fixture-cluster --config examples/clusters/clusters.yaml',
+      command:
+        'yarn fixture-cluster --config examples/clusters/clusters.yaml --gitops-speed 10',
       url: 'http://127.0.0.1:7104/version',
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

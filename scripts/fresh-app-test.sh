@@ -109,7 +109,8 @@ timing "tsc and app build"
 
 # 6. The backend against the fixture clusters, and the browser check.
 node scripts/fresh-app/app-config.js "$ROOT" "$APP" "$BACKEND_PORT" "$CLUSTER_PORT_OFFSET"
-yarn fixture-cluster --port-offset "$CLUSTER_PORT_OFFSET" >"$WORK/fixture-cluster.log" 2>&1 &
+# --no-gitops: this app has no GitHub stand-in; the demo's, if one runs, is not its to follow.
+yarn fixture-cluster --port-offset "$CLUSTER_PORT_OFFSET" --no-gitops >"$WORK/fixture-cluster.log" 2>&1 &
 pids+=($!)
 (cd "$APP/packages/backend" && exec yarn start) >"$WORK/backend.log" 2>&1 &
 pids+=($!)

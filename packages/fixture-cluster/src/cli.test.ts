@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_ENV, parseArgs, PORT_OFFSET_ENV } from './cli';
+import {
+  CONFIG_ENV,
+  GITOPS_SPEED_ENV,
+  parseArgs,
+  PORT_OFFSET_ENV,
+} from './cli';
 import { readFixtureClustersConfig } from './config';
 
 const BIN = path.resolve(__dirname, '../bin/fixture-cluster');
@@ -44,6 +49,26 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads --gitops-speed (or its variable) and --no-gitops', () => {
+    expect(parseArgs(['--gitops-speed', '10', '--no-gitops'], {})).toEqual({
+      config: expect.any(String),
+      portOffset: 0,
+      help: false,
+      gitopsSpeed: 10,
+      noGitops: true,
+    });
+    expect(parseArgs([], { [GITOPS_SPEED_ENV]: '2.5' }).gitopsSpeed).toBe(2.5);
+    expect(
+      parseArgs(['--gitops-speed=4'], { [GITOPS_SPEED_ENV]: '2' }).gitopsSpeed,
+    ).toBe(4);
+    expect(() => parseArgs(['--gitops-speed', '0'], {})).toThrow(
+      "--gitops-speed must be a number > 0, got '0'",
+    );
+    expect(() => parseArgs([], { [GITOPS_SPEED_ENV]: 'fast' })).toThrow(
+      `${GITOPS_SPEED_ENV} must be a number > 0, got 'fast'`,
+    );
+  });
+
   it('defaults to the examples config of this repository', () => {
     expect(parseArgs([], {}).config).toBe(
       path.resolve(__dirname, '../../../examples/clusters/clusters.yaml'),
@@ -77,6 +102,38 @@ describe('readFixtureClustersConfig', () => {
           { name: 'dev', port: 7101, dir: 'dev', fault: '500', latencyMs: 25 },
         ],
       });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the gitops section of the examples as it is', () => {
+    const config = readFixtureClustersConfig(
+      path.resolve(__dirname, '../../../examples/clusters/clusters.yaml'),
+    );
+    expect(config.gitops).toEqual({
+      repository: 'http://127.0.0.1:7110/acme/gitops',
+      token: 'fixture-github-token',
+      baseBranch: 'main',
+      clusters: { dev: 'dev', staging: 'staging', prod: 'prod' },
+      failingDigests: [],
+    });
+  });
+
+  it('names an unknown key of the gitops section, or at the top', () => {
+    const dir = tempDir({
+      'gitops.yaml':
+        'clusters:\n  - name: dev\n    port: 0\n    dir: dev\ngitops:\n  repo: x\n',
+      'top.yaml':
+        'clusters:\n  - name: dev\n    port: 0\n    dir: dev\nsync: {}\n',
+    });
+    try {
+      expect(() =>
+        readFixtureClustersConfig(path.join(dir, 'gitops.yaml')),
+      ).toThrow('gitops.repo is not a known key');
+      expect(() =>
+        readFixtureClustersConfig(path.join(dir, 'top.yaml')),
+      ).toThrow('sync is not a known key (known: clusters, gitops)');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -162,6 +219,40 @@ describe('bin/fixture-cluster', () => {
       expect(await proc.exited).toBe(0);
     } finally {
       proc.child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says whether it follows the GitOps repository, and --no-gitops turns it off', async () => {
+    const dir = tempDir({
+      'clusters.yaml':
+        'clusters:\n  - name: one\n    port: 0\n    dir: one\ngitops:\n  repository: http://127.0.0.1:9/acme/gitops\n  clusters: { one: staging }\n',
+      'one/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello\n  namespace: demo\n',
+    });
+    try {
+      for (const [args, line] of [
+        [
+          ['--gitops-speed', '10'],
+          'GitOps sync: following main of http://127.0.0.1:9/acme/gitops (one ← staging), speed 10',
+        ],
+        [['--no-gitops'], 'GitOps sync: off (--no-gitops)'],
+      ] as const) {
+        const proc = run(
+          ['--config', path.join(dir, 'clusters.yaml'), ...args],
+          /Ctrl-C stops/,
+        );
+        try {
+          await proc.ready;
+          expect(proc.output().stdout).toContain(line);
+          proc.child.kill('SIGTERM');
+          const code = await proc.exited;
+          expect({ code, ...proc.output() }).toMatchObject({ code: 0 });
+        } finally {
+          proc.child.kill('SIGKILL');
+        }
+      }
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -6,6 +6,11 @@ import { startFixtureClusters } from './startFixtureClusters';
 export const PORT_OFFSET_ENV = 'FIXTURE_CLUSTER_PORT_OFFSET';
 /** Environment variable naming the clusters file, like `--config`. */
 export const CONFIG_ENV = 'FIXTURE_CLUSTER_CONFIG';
+/** Environment variable dividing the GitOps sync's delays, like `--gitops-speed`. */
+export const GITOPS_SPEED_ENV = 'FIXTURE_CLUSTER_GITOPS_SPEED';
+/** Environment variable adding failing digests (comma-separated) to `gitops.failingDigests`. */
+export const GITOPS_FAILING_DIGESTS_ENV =
+  'FIXTURE_CLUSTER_GITOPS_FAILING_DIGESTS';
 
 // This package runs from its sources (bin/fixture-cluster), never from a
 // build, so __dirname is src/ and the examples are three levels up.
@@ -19,6 +24,7 @@ const DEFAULT_CONFIG = path.resolve(
 const NEWEST_AGE_MINUTES = 5;
 
 const USAGE = `Usage: fixture-cluster [--config <clusters.yaml>] [--port-offset <n>] [--keep-timestamps]
+                       [--gitops-speed <n>] [--no-gitops]
 
 Serves read-only Kubernetes API fixtures, one port per cluster, on 127.0.0.1.
 Demo and test infrastructure: not for production.
@@ -29,6 +35,9 @@ Demo and test infrastructure: not for production.
   --port-offset <n>    add n to every configured port (default: $${PORT_OFFSET_ENV} or 0)
   --keep-timestamps    serve the fixtures' timestamps as written (by default they
                        move so that the newest is ${NEWEST_AGE_MINUTES} minutes old)
+  --gitops-speed <n>   divide every delay of the GitOps sync by n (default:
+                       $${GITOPS_SPEED_ENV} or 1)
+  --no-gitops          do not follow the GitOps repository of the file's gitops: section
   --help               show this text
 `;
 
@@ -37,6 +46,10 @@ interface CliArgs {
   portOffset: number;
   help: boolean;
   keepTimestamps?: boolean;
+  /** Divides the GitOps sync's delays. */
+  gitopsSpeed?: number;
+  /** `--no-gitops`: the clusters file's gitops: section is ignored. */
+  noGitops?: boolean;
 }
 
 /** Parses the command line; throws with a message for bad arguments. */
@@ -47,6 +60,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     help: false,
   };
   let offset: string | undefined = env[PORT_OFFSET_ENV];
+  let speed: string | undefined = env[GITOPS_SPEED_ENV];
+  let speedSource = GITOPS_SPEED_ENV;
   let offsetSource = PORT_OFFSET_ENV;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -69,6 +84,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     } else if (flag === '--port-offset') {
       offset = value();
       offsetSource = '--port-offset';
+    } else if (flag === '--gitops-speed') {
+      speed = value();
+      speedSource = '--gitops-speed';
+    } else if (flag === '--no-gitops') {
+      args.noGitops = true;
     } else if (flag === '--keep-timestamps') {
       args.keepTimestamps = true;
     } else if (flag === '--help' || flag === '-h') {
@@ -83,6 +103,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     }
     args.portOffset = Number(offset);
   }
+  if (speed !== undefined && speed !== '') {
+    const n = Number(speed);
+    if (!/^\d+(\.\d+)?$/.test(speed) || !(n > 0)) {
+      throw new Error(`${speedSource} must be a number > 0, got '${speed}'`);
+    }
+    args.gitopsSpeed = n;
+  }
   return args;
 }
 
@@ -94,12 +121,28 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv) {
     return;
   }
   const config = readFixtureClustersConfig(args.config);
+  const failing = (env[GITOPS_FAILING_DIGESTS_ENV] ?? '')
+    .split(',')
+    .map(d => d.trim())
+    .filter(Boolean);
+  const gitops =
+    config.gitops && !args.noGitops
+      ? {
+          ...config.gitops,
+          failingDigests: [...(config.gitops.failingDigests ?? []), ...failing],
+          ...(args.gitopsSpeed !== undefined
+            ? { speed: args.gitopsSpeed }
+            : {}),
+          log: (line: string) => process.stdout.write(`${line}\n`),
+        }
+      : undefined;
   let running;
   try {
     running = await startFixtureClusters({
       clusters: config.clusters,
       baseDir: config.baseDir,
       portOffset: args.portOffset,
+      ...(gitops ? { gitops } : {}),
       ...(!args.keepTimestamps && {
         newestTimestamp: new Date(Date.now() - NEWEST_AGE_MINUTES * 60_000),
       }),
@@ -107,6 +150,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv) {
   } catch (error) {
     throw new Error(`${args.config}: ${(error as Error).message}`);
   }
+  // Before the lines that say it is ready: a signal right after them must stop it cleanly.
+  const stop = () => {
+    running.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   process.stdout.write(
     `fixture-cluster: demo and test infrastructure, serving ${running.clusters.length} read-only clusters from ${args.config}\n`,
   );
@@ -122,14 +171,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv) {
       }\n`,
     );
   }
+  if (gitops) {
+    process.stdout.write(
+      `GitOps sync: following ${gitops.baseBranch ?? 'main'} of ${
+        gitops.repository
+      } (${Object.entries(gitops.clusters)
+        .map(([cluster, environment]) => `${cluster} ← ${environment}`)
+        .join(', ')}), speed ${gitops.speed ?? 1}${
+        gitops.failingDigests.length
+          ? `, ${gitops.failingDigests.length} failing digest(s)`
+          : ''
+      }\n`,
+    );
+  } else if (config.gitops) {
+    process.stdout.write('GitOps sync: off (--no-gitops)\n');
+  }
   process.stdout.write(
     'Admin API on each port: GET/PUT /_fixture/faults, GET/DELETE /_fixture/stats. Ctrl-C stops.\n',
   );
-  const stop = () => {
-    running.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 /** Entry point of `bin/fixture-cluster`: runs {@link main} and exits 1 on error. */

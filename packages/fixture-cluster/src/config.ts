@@ -2,13 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { FixtureClusterOptions } from './types';
+import type { GitOpsSyncOptions } from './gitOpsSync/GitOpsSync';
 
 /** The clusters file, read and with its folders resolved. */
 export interface FixtureClustersConfig {
   clusters: FixtureClusterOptions[];
   /** The folder of the config file; cluster `dir`s are relative to it. */
   baseDir: string;
+  /** The `gitops:` section, when there is one: the clusters follow the GitOps repository. */
+  gitops?: GitOpsSyncOptions;
 }
+
+const GITOPS_KEYS = new Set([
+  'repository',
+  'apiBaseUrl',
+  'token',
+  'baseBranch',
+  'clusters',
+  'failingDigests',
+  'pollIntervalMs',
+]);
 
 const KNOWN_KEYS = new Set([
   'name',
@@ -45,6 +58,15 @@ export function readFixtureClustersConfig(file: string): FixtureClustersConfig {
       }`,
     );
   }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    for (const key of Object.keys(parsed)) {
+      if (key !== 'clusters' && key !== 'gitops') {
+        throw new Error(
+          `${absolute}: ${key} is not a known key (known: clusters, gitops)`,
+        );
+      }
+    }
+  }
   const clusters = (parsed as { clusters?: unknown })?.clusters;
   if (!Array.isArray(clusters) || clusters.length === 0) {
     throw new Error(`${absolute}: clusters must be a non-empty list`);
@@ -67,8 +89,24 @@ export function readFixtureClustersConfig(file: string): FixtureClustersConfig {
       c.fault = String(c.fault);
     }
   });
+  const gitops = (parsed as { gitops?: unknown }).gitops;
+  if (gitops !== undefined && gitops !== null) {
+    if (typeof gitops !== 'object' || Array.isArray(gitops)) {
+      throw new Error(`${absolute}: gitops must be a mapping`);
+    }
+    for (const key of Object.keys(gitops)) {
+      if (!GITOPS_KEYS.has(key)) {
+        throw new Error(
+          `${absolute}: gitops.${key} is not a known key (known: ${[
+            ...GITOPS_KEYS,
+          ].join(', ')})`,
+        );
+      }
+    }
+  }
   return {
     clusters: clusters as FixtureClusterOptions[],
     baseDir: path.dirname(absolute),
+    ...(gitops ? { gitops: gitops as GitOpsSyncOptions } : {}),
   };
 }

@@ -23,4 +23,21 @@ export {
   SelectorError,
 } from './selectors';
 export { RESOURCE_TYPES } from './resources';
+export { planRollout } from './gitOpsSync/planRollout';
+export type {
+  ObjectRef,
+  PlannedStep,
+  PlanRolloutOptions,
+  RolloutOutcome,
+  RolloutPlan,
+} from './gitOpsSync/planRollout';
+export { readOverlayImages } from './gitOpsSync/readOverlayImages';
+export type {
+  OverlayImage,
+  OverlayImages,
+} from './gitOpsSync/readOverlayImages';
+export type {
+  GitOpsSyncOptions,
+  GitOpsSyncRecord,
+} from './gitOpsSync/GitOpsSync';
 export type { ResourceType } from './resources';

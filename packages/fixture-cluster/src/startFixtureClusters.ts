@@ -7,6 +7,7 @@ import {
 import { loadFixtureDir, SourcedObject, flattenLists } from './loadFixtures';
 import { shiftTimestamps } from './shiftTimestamps';
 import { ObjectStore } from './ObjectStore';
+import { GitOpsSync, validateGitOpsSyncOptions } from './gitOpsSync/GitOpsSync';
 import {
   FixtureClusterOptions,
   FixtureClusters,
@@ -97,6 +98,9 @@ export async function startFixtureClusters(
     }
     names.add(cluster.name);
   });
+  if (options.gitops) {
+    validateGitOpsSyncOptions(options.gitops, [...names]);
+  }
 
   const loaded = options.clusters.map(cluster => {
     const sourced: SourcedObject[] = [];
@@ -126,8 +130,11 @@ export async function startFixtureClusters(
       })()
     : loaded;
 
+  const stores = new Map<string, ObjectStore>();
   const servers = options.clusters.map((cluster, index) => {
     const sourced = shifted[index];
+    const store = new ObjectStore(cluster.name, sourced);
+    stores.set(cluster.name, store);
     const port = cluster.port === 0 ? 0 : cluster.port + portOffset;
     if (port < 0 || port > 65535) {
       throw new Error(
@@ -136,7 +143,7 @@ export async function startFixtureClusters(
     }
     return new FixtureClusterServer({
       name: cluster.name,
-      store: new ObjectStore(cluster.name, sourced),
+      store,
       host: options.host ?? '127.0.0.1',
       port,
       fault: cluster.fault,
@@ -157,6 +164,11 @@ export async function startFixtureClusters(
     await Promise.all(started.map(s => s.close()));
     throw error;
   }
+
+  const gitOpsSync = options.gitops
+    ? new GitOpsSync(options.gitops, stores)
+    : undefined;
+  gitOpsSync?.start();
 
   const byName = (name: string) => {
     const server = servers.find(s => s.name === name);
@@ -205,7 +217,18 @@ export async function startFixtureClusters(
         s.resetStats(),
       );
     },
+    ...(gitOpsSync
+      ? {
+          gitops: {
+            poll: () => gitOpsSync.poll(),
+            whenIdle: () => gitOpsSync.whenIdle(),
+            syncs: () => gitOpsSync.syncs(),
+            seenPins: () => gitOpsSync.seenPins(),
+          },
+        }
+      : {}),
     async close() {
+      await gitOpsSync?.stop();
       await Promise.all(servers.map(s => s.close()));
     },
   };

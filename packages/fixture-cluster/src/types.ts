@@ -1,3 +1,8 @@
+import type {
+  GitOpsSyncOptions,
+  GitOpsSyncRecord,
+} from './gitOpsSync/GitOpsSync';
+
 /** A fault that a fixture cluster can be switched into. */
 export type FaultMode =
   | 'none'
@@ -76,6 +81,11 @@ export interface StartFixtureClustersOptions {
    * lands on this instant (ages then read like a live system's); unset keeps them as written.
    */
   newestTimestamp?: Date;
+  /**
+   * Makes the clusters follow a GitOps repository on the GitHub stand-in, as Argo CD
+   * would sync it (see the README's "GitOps sync"); off when absent.
+   */
+  gitops?: GitOpsSyncOptions;
 }
 
 /** Requests counted on one cluster since start or the last reset. */
@@ -115,6 +125,17 @@ export interface FixtureClusters {
   compact(name: string): void;
   /** Cuts a cluster's open watch streams; returns how many. */
   dropWatches(name: string): number;
+  /** The GitOps sync, when `gitops` was given. */
+  gitops?: {
+    /** Reads the branch now (as the next poll would) and acts on changed pins. */
+    poll(): Promise<void>;
+    /** Resolves when no sync is under way. */
+    whenIdle(): Promise<void>;
+    /** The syncs started so far, oldest first. */
+    syncs(): GitOpsSyncRecord[];
+    /** The pins seen, by `<cluster> <overlay path> <image name>`. */
+    seenPins(): Record<string, string>;
+  };
   /** Resets one cluster's counters, or every cluster's when no name is given. */
   resetStats(name?: string): void;
   close(): Promise<void>;

@@ -415,6 +415,14 @@ export interface TrustWorldOptions {
   hostileAnswers?: Parameters<typeof startHostileCluster>[0]['answers'];
   /** How long the fixture's `timeout` fault holds a request. Default 10 s. */
   timeoutFaultMaxMs?: number;
+  /**
+   * The fixture clusters follow acme/gitops on the stand-in as Argo CD would (dev,
+   * staging and prod their overlays), at this speed, with these digests' canary
+   * analyses failing. Off when absent. The sync reads the stand-in every poll, so a
+   * world with it has no quiet request log (`changesNothing` does not apply), and
+   * `reset()` puts main back, which the clusters then follow.
+   */
+  gitops?: { speed: number; failingDigests?: string[] };
 }
 
 /** Options of one backend over the world. */
@@ -464,6 +472,11 @@ export interface TrustBackendOptions {
  */
 export async function startTrustWorld(options: TrustWorldOptions = {}) {
   exportSecrets();
+  const github: FixtureGitHub = await startFixtureGitHub({
+    port: 0,
+    repositoriesDir: path.join(EXAMPLES, 'gitops'),
+    token: SECRETS.TRUST_GITHUB_TOKEN,
+  });
   const fixtures: FixtureClusters = await startFixtureClusters({
     clusters: CLUSTERS.map(name => ({
       name,
@@ -475,17 +488,24 @@ export async function startTrustWorld(options: TrustWorldOptions = {}) {
         : {}),
     })),
     timeoutFaultMaxMs: options.timeoutFaultMaxMs ?? 10_000,
+    ...(options.gitops
+      ? {
+          gitops: {
+            repository: github.repositoryUrl('acme/gitops'),
+            token: SECRETS.TRUST_GITHUB_TOKEN,
+            baseBranch: 'main',
+            clusters: { dev: 'dev', staging: 'staging', prod: 'prod' },
+            speed: options.gitops.speed,
+            failingDigests: options.gitops.failingDigests ?? [],
+          },
+        }
+      : {}),
   });
   const clusterUrl = (name: string) =>
     fixtures.clusters.find(cluster => cluster.name === name)!.url;
   const hostile = await startHostileCluster({
     upstream: clusterUrl('prod'),
     answers: options.hostileAnswers ?? {},
-  });
-  const github: FixtureGitHub = await startFixtureGitHub({
-    port: 0,
-    repositoriesDir: path.join(EXAMPLES, 'gitops'),
-    token: SECRETS.TRUST_GITHUB_TOKEN,
   });
   const faults: GitHubFaults = await startGitHubFaults({
     upstream: github.url,

@@ -1,0 +1,269 @@
+import {
+  C1,
+  C2,
+  CI_EXTERNAL_ACCESS,
+  startTrustWorld,
+  type TrustBackend,
+  type TrustWorld,
+} from './__testUtils__/startTrustWorld';
+
+/**
+ * A promotion all the way (issue 16.7): the fixture clusters follow acme/gitops on the
+ * GitHub stand-in as Argo CD would (packages/fixture-cluster, "GitOps sync"), so a
+ * merged promotion pull request rolls the target rung out, and the production code path
+ * — the reconciler reading the rung through the Kubernetes plugin's clusters — takes the
+ * ledger to `running` and `verified`; a canary whose analysis fails aborts, and the
+ * ledger ends `failed` with the rollback offered. Nothing in the backend is faked.
+ *
+ * The cases run in order on one world, each from where the one before left the ladder:
+ * checkout 1.5.0 (C2) climbs staging and prod; then a new build from CI climbs dev,
+ * staging and prod, where its canary fails.
+ */
+jest.setTimeout(120_000);
+
+let world: TrustWorld;
+let api: TrustBackend;
+
+/** A build CI brings into dev; its canary analysis fails in prod. */
+const BUILT = `sha256:${'d4'.repeat(32)}`;
+
+beforeAll(async () => {
+  world = await startTrustWorld({
+    gitops: { speed: 25, failingDigests: [BUILT] },
+  });
+  // The live model on: the ladder reads the clusters through its watches.
+  api = await world.startBackend({
+    model: true,
+    claimDuration: '1s',
+    externalAccess: CI_EXTERNAL_ACCESS,
+  });
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+const CHECKOUT = '/entities/component/default/checkout';
+
+async function promotionState(id: string) {
+  const response = await api.get(`${CHECKOUT}/promotions`);
+  expect(response.status).toBe(200);
+  return response.body.items.find((p: { id: string }) => p.id === id);
+}
+
+/** Runs reconciler passes, as the scheduler would every reconcileEvery, until the promotion ends. */
+async function reconcileUntil(
+  id: string,
+  states: string[],
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  const seen: string[] = [];
+  for (;;) {
+    await api.reconcile();
+    const promotion = await promotionState(id);
+    if (seen[seen.length - 1] !== promotion.state) seen.push(promotion.state);
+    if (states.includes(promotion.state)) return { promotion, seen };
+    if (Date.now() > deadline) {
+      throw new Error(
+        `promotion ${id} still ${
+          promotion.state
+        } after ${timeoutMs} ms (seen ${seen.join(' → ')})`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+async function mergeAtTheStandIn(number: number) {
+  const response = await fetch(
+    `${world.github.url}/_fixture/pulls/acme/gitops/${number}/merge`,
+    { method: 'POST' },
+  );
+  expect(response.status).toBe(200);
+}
+
+async function rung(name: string) {
+  const ladder = await api.get(`${CHECKOUT}/ladder`);
+  expect(ladder.status).toBe(200);
+  return {
+    rung: ladder.body.rungs.find((r: { name: string }) => r.name === name),
+    rollbackTarget: ladder.body.promotions.rollbackTargets.find(
+      (t: { targetEnvironment: string }) => t.targetEnvironment === name,
+    ),
+  };
+}
+
+it('promotes checkout to staging: the pull request merged at the stand-in rolls staging out, and the ledger reaches verified', async () => {
+  const before = await rung('staging');
+  expect(before.rung.digests).toEqual([C1]);
+
+  const response = await api.post('/promotions', {
+    entityRef: 'component:default/checkout',
+    targetEnvironment: 'staging',
+    reason: 'Ship 1.5.0 to staging',
+  });
+  expect(response.status).toBe(201);
+  const { id, pullRequest } = response.body.promotion;
+  expect(response.body.promotion).toMatchObject({
+    digest: C2,
+    state: 'pr-open',
+  });
+  expect(pullRequest.number).toBeGreaterThan(0);
+
+  // Open, nothing moves: the clusters follow main only.
+  await api.reconcile();
+  expect((await promotionState(id)).state).toBe('pr-open');
+  expect((await rung('staging')).rung.digests).toEqual([C1]);
+
+  await mergeAtTheStandIn(pullRequest.number);
+  const { promotion, seen } = await reconcileUntil(id, ['verified', 'failed']);
+  expect(promotion.state).toBe('verified');
+  // The roll takes several passes: at least one saw the rung part-way (merged or running).
+  expect(seen.length).toBeGreaterThan(1);
+  expect(promotion.history.map((e: { state: string }) => e.state)).toEqual([
+    'requested',
+    'pr-open',
+    'merged',
+    'running',
+    'verified',
+  ]);
+  expect(promotion.history[4].message).toBe(
+    'Staging runs sha256:867d848fca6f… on all 3 replicas; deployment checkout fully available (3/3)',
+  );
+
+  const after = await rung('staging');
+  expect(after.rung.digests).toEqual([C2]);
+  expect(world.fixtures.gitops!.syncs()).toEqual([
+    expect.objectContaining({
+      cluster: 'staging',
+      workload: 'Deployment checkout/checkout',
+      digest: C2,
+      state: 'done',
+    }),
+  ]);
+  // The rung staging ran before is now the one it can roll back to.
+  expect(after.rollbackTarget).toMatchObject({ digest: C1, allowed: true });
+});
+
+/** A promotion into prod: requested by the platform team, approved by another member. */
+async function promoteToProd(reason: string) {
+  const requested = await api.post(
+    '/promotions',
+    {
+      entityRef: 'component:default/checkout',
+      targetEnvironment: 'prod',
+      reason,
+    },
+    'releaser',
+  );
+  expect(requested.status).toBe(201);
+  const { id } = requested.body.promotion;
+  expect(requested.body.promotion.state).toBe('requested');
+  const approved = await api.post(`/promotions/${id}/approve`, {}, 'approver');
+  expect(approved.status).toBe(200);
+  expect(approved.body.promotion.state).toBe('pr-open');
+  return approved.body.promotion;
+}
+
+it('promotes the same digest to prod: the canary walks its steps, its analysis succeeds, and the ledger reaches verified', async () => {
+  const requested = await promoteToProd('Ship 1.5.0 to prod');
+  expect(requested.digest).toBe(C2);
+  await mergeAtTheStandIn(requested.pullRequest.number);
+  const { promotion, seen } = await reconcileUntil(requested.id, [
+    'verified',
+    'failed',
+  ]);
+  expect(promotion.state).toBe('verified');
+  expect(seen).toContain('running');
+  const verified = promotion.history[promotion.history.length - 1];
+  expect(verified.message).toMatch(
+    /^Prod runs sha256:867d848fca6f… on all 5 replicas; rollout checkout Healthy; analysis checkout-[a-z0-9]{10}-7-2 Successful$/,
+  );
+  const prod = await rung('prod');
+  expect(prod.rung.digests).toEqual([C2]);
+  expect(prod.rung.rollouts[0]).toMatchObject({
+    phase: 'Healthy',
+    step: '5/5',
+    aborted: false,
+  });
+  expect(world.fixtures.gitops!.syncs()[1]).toMatchObject({
+    cluster: 'prod',
+    workload: 'Rollout checkout/checkout',
+    revision: 7,
+    outcome: 'complete',
+    state: 'done',
+  });
+});
+
+it("brings a CI build up the ladder: dev and staging verified, and prod's canary analysis fails: the Rollout aborts, the ledger ends failed, the rollback offered", async () => {
+  // CI into dev: the reconciler merges the pull request itself (auto-merge).
+  const ci = await api.post(
+    '/ci/promotions',
+    {
+      entityRef: 'component:default/checkout',
+      digest: BUILT,
+      reason: 'CI build 812 of main',
+    },
+    'ci',
+  );
+  expect(ci.status).toBe(201);
+  const dev = await reconcileUntil(ci.body.promotion.id, [
+    'verified',
+    'failed',
+  ]);
+  expect(dev.promotion.state).toBe('verified');
+  expect((await rung('dev')).rung.digests).toEqual([BUILT]);
+
+  const toStaging = await api.post('/promotions', {
+    entityRef: 'component:default/checkout',
+    targetEnvironment: 'staging',
+    reason: 'Ship build 812 to staging',
+  });
+  expect(toStaging.status).toBe(201);
+  expect(toStaging.body.promotion.digest).toBe(BUILT);
+  await mergeAtTheStandIn(toStaging.body.promotion.pullRequest.number);
+  const staging = await reconcileUntil(toStaging.body.promotion.id, [
+    'verified',
+    'failed',
+  ]);
+  expect(staging.promotion.state).toBe('verified');
+
+  const requested = await promoteToProd('Ship build 812 to prod');
+  expect(requested.digest).toBe(BUILT);
+  await mergeAtTheStandIn(requested.pullRequest.number);
+  const { promotion } = await reconcileUntil(requested.id, [
+    'verified',
+    'failed',
+  ]);
+  expect(promotion.state).toBe('failed');
+  const failedEvent = promotion.history[promotion.history.length - 1];
+  expect(failedEvent.message).toBe(
+    'rollout checkout in Prod was aborted: RolloutAborted: Rollout aborted update to revision 8: Metric "success-rate" assessed Failed due to failed (3) > failureLimit (2)',
+  );
+
+  const prod = await rung('prod');
+  // Argo Rollouts scaled the canary down: prod runs its stable digest again.
+  expect(prod.rung.digests).toEqual([C2]);
+  const rollout = prod.rung.rollouts[0];
+  expect(rollout).toMatchObject({ phase: 'Degraded', aborted: true });
+  expect(
+    rollout.analysisRuns.find((r: { revision: number }) => r.revision === 8),
+  ).toMatchObject({ phase: 'Failed' });
+  // The rollback of prod is offered to whoever may promote there.
+  const releaserLadder = await api.get(`${CHECKOUT}/ladder`, 'releaser');
+  expect(
+    releaserLadder.body.promotions.rollbackTargets.find(
+      (t: { targetEnvironment: string }) => t.targetEnvironment === 'prod',
+    ),
+  ).toMatchObject({ allowed: true });
+  expect(
+    world.fixtures.gitops!.syncs().map(s => [s.cluster, s.outcome]),
+  ).toEqual([
+    ['staging', 'complete'],
+    ['prod', 'complete'],
+    ['dev', 'complete'],
+    ['staging', 'complete'],
+    ['prod', 'aborted'],
+  ]);
+});
