@@ -6,7 +6,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { LadderClient, ladderApiRef } from './api';
+import {
+  EnvironmentLadderTargetPicker,
+  TARGET_PICKER_FIELD_NAME,
+  validateEnvironmentLadderTarget,
+} from './components/TargetPicker';
 import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
 
 /**
@@ -87,3 +93,23 @@ export const EntityServicesLadderCard = environmentLadderPlugin.provide(
     },
   }),
 );
+
+/**
+ * The scaffolder field `EnvironmentLadderTargetPicker`, for apps on the legacy
+ * frontend system: inside `<ScaffolderFieldExtensions>` of the `/create` route.
+ * For the service the form's `entity` field names it offers the rungs the
+ * backend lets the signed-in user promote into (refused ones disabled, with
+ * their reason), shows the digest that would move and the rules' verdicts of
+ * a dry run, and refuses a rung that cannot be chosen. Provided by this
+ * plugin (not the scaffolder's) so that its ladder API comes with it.
+ *
+ * @public
+ */
+export const EnvironmentLadderTargetPickerFieldExtension =
+  environmentLadderPlugin.provide(
+    createScaffolderFieldExtension({
+      name: TARGET_PICKER_FIELD_NAME,
+      component: EnvironmentLadderTargetPicker,
+      validation: validateEnvironmentLadderTarget,
+    }),
+  );
