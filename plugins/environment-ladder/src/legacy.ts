@@ -100,8 +100,11 @@ export const EntityServicesLadderCard = environmentLadderPlugin.provide(
  * For the service the form's `entity` field names it offers the rungs the
  * backend lets the signed-in user promote into (refused ones disabled, with
  * their reason), shows the digest that would move and the rules' verdicts of
- * a dry run, and refuses a rung that cannot be chosen. Provided by this
- * plugin (not the scaffolder's) so that its ladder API comes with it.
+ * a dry run, and refuses a rung that cannot be chosen. It uses the ladder
+ * API of {@link environmentLadderPlugin}, which an app that shows the
+ * Environments tab already has. (Provided by this plugin rather than
+ * `scaffolderPlugin`: the scaffolder's field extensions ignore which plugin
+ * provides them, and this spares the package a dependency on the scaffolder.)
  *
  * @public
  */

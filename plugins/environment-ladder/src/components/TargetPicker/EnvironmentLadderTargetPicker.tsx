@@ -293,9 +293,7 @@ function WhatWouldMove(props: {
           The dry run was refused: {describeRequestError(dryRun.error)}
         </Typography>
       )}
-      {dryRun.value && (
-        <Verdicts verdicts={dryRun.value.promotion.verdicts} />
-      )}
+      {dryRun.value && <Verdicts verdicts={dryRun.value.promotion.verdicts} />}
     </Box>
   );
 }

@@ -25,7 +25,9 @@ export const validateEnvironmentLadderTarget: CustomFieldValidator<
   const options = context.uiSchema?.['ui:options'] ?? {};
   const entityRef = entityRefOfForm(context.formData, options);
   if (!entityRef) {
-    validation.addError('Choose the service first: its ladder says where it can go.');
+    validation.addError(
+      'Choose the service first: its ladder says where it can go.',
+    );
     return;
   }
   const ladderApi = context.apiHolder.get(ladderApiRef);
@@ -42,9 +44,9 @@ export const validateEnvironmentLadderTarget: CustomFieldValidator<
   } catch (error) {
     problem = `The ladder of ${
       parseEntityRef(entityRef).name
-    } could not be read, so ${quoteValue(value)} cannot be checked: ${describeRequestError(
-      error,
-    )}`;
+    } could not be read, so ${quoteValue(
+      value,
+    )} cannot be checked: ${describeRequestError(error)}`;
   }
   if (problem) validation.addError(problem);
 };
