@@ -12,6 +12,7 @@ import {
   EnvironmentLadderTargetPicker,
   TARGET_PICKER_FIELD_NAME,
   validateEnvironmentLadderTarget,
+  type TargetPickerUiOptions,
 } from './components/TargetPicker';
 import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
 
@@ -110,7 +111,7 @@ export const EntityServicesLadderCard = environmentLadderPlugin.provide(
  */
 export const EnvironmentLadderTargetPickerFieldExtension =
   environmentLadderPlugin.provide(
-    createScaffolderFieldExtension({
+    createScaffolderFieldExtension<string, TargetPickerUiOptions>({
       name: TARGET_PICKER_FIELD_NAME,
       component: EnvironmentLadderTargetPicker,
       validation: validateEnvironmentLadderTarget,

@@ -16,13 +16,18 @@ import type {
 /** The field's name in a template's `ui:field`. */
 export const TARGET_PICKER_FIELD_NAME = 'EnvironmentLadderTargetPicker';
 
-/** The field's `ui:options`: where in the form it finds the service and the digest. */
-export interface TargetPickerUiOptions {
+/**
+ * The `ui:options` of the scaffolder field `EnvironmentLadderTargetPicker`:
+ * where in the form it finds the service and the digest.
+ *
+ * @public
+ */
+export type TargetPickerUiOptions = {
   /** The form property holding the service's entity ref; default `entity`. */
   entityField?: string;
   /** The form property holding an optional digest to promote; default `digest`. */
   digestField?: string;
-}
+};
 
 /** One rung the form shows, with the backend's verdict for it. */
 export interface TargetChoice {
