@@ -114,8 +114,9 @@ describe('EnvironmentLadderTargetPicker', () => {
     );
     const verdicts = await within(panel).findByTestId('target-picker-verdicts');
     expect(within(verdicts).getAllByRole('listitem')).toHaveLength(2);
+    // In words too (the icons are hidden from screen readers).
     expect(verdicts).toHaveTextContent(
-      'next-rung: staging is the rung right above dev',
+      'Passed: next-rung: staging is the rung right above dev',
     );
     expect(
       within(verdicts).getByTestId('target-picker-verdict-healthy-in-source'),

@@ -24,6 +24,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { ladderApiRef } from '../../api';
 import { tinyDigest } from '../DigestChip';
+import { visuallyHidden } from '../visuallyHidden';
 import { describeRequestError } from '../PromoteButton/describeRequestError';
 import {
   digestOfForm,
@@ -95,6 +96,10 @@ export function EnvironmentLadderTargetPicker(
   }, [ladderApi, entityRef]);
   const choices = ladderState.value;
   const problem = choices ? targetProblem(formData, choices) : undefined;
+  // Once the validation said it, the scaffolder shows it under the field
+  // (rawErrors): saying it twice helps nobody.
+  const unsaidProblem =
+    problem && !rawErrors?.includes(problem) ? problem : undefined;
   const chosen =
     choices?.kind === 'choices'
       ? choices.choices.find(choice => choice.value === formData)
@@ -169,9 +174,9 @@ export function EnvironmentLadderTargetPicker(
         <FormHelperText error={false}>{schema.description}</FormHelperText>
       )}
       {body}
-      {problem && (
+      {unsaidProblem && (
         <FormHelperText role="alert" data-testid="target-picker-problem">
-          {problem}
+          {unsaidProblem}
         </FormHelperText>
       )}
       {entityRef && chosen?.allowed && (
@@ -200,15 +205,17 @@ function ChoiceLabel(props: { id: string; choice: TargetChoice }) {
   return (
     <Box>
       <Typography variant="body1">{choice.label}</Typography>
-      <Typography
-        variant="body2"
-        id={`${id}-${choice.value}-detail`}
-        className={choice.allowed ? undefined : classes.refusedReason}
-        data-testid={`target-choice-${choice.value}-detail`}
-      >
+      <Box display="flex" alignItems="baseline">
         {!choice.allowed && <StatusWarning />}
-        {detail}
-      </Typography>
+        <Typography
+          variant="body2"
+          id={`${id}-${choice.value}-detail`}
+          className={choice.allowed ? undefined : classes.refusedReason}
+          data-testid={`target-choice-${choice.value}-detail`}
+        >
+          {detail}
+        </Typography>
+      </Box>
     </Box>
   );
 }
@@ -283,15 +290,17 @@ function WhatWouldMove(props: {
       </Typography>
       {dryRun.loading && <Progress />}
       {dryRun.error && (
-        <Typography
-          variant="body2"
-          color="error"
-          role="alert"
-          data-testid="target-picker-dry-run-refused"
-        >
+        <Box display="flex" alignItems="baseline">
           <StatusError />
-          The dry run was refused: {describeRequestError(dryRun.error)}
-        </Typography>
+          <Typography
+            variant="body2"
+            color="error"
+            role="alert"
+            data-testid="target-picker-dry-run-refused"
+          >
+            The dry run was refused: {describeRequestError(dryRun.error)}
+          </Typography>
+        </Box>
       )}
       {dryRun.value && <Verdicts verdicts={dryRun.value.promotion.verdicts} />}
     </Box>
@@ -312,10 +321,16 @@ function Verdicts(props: { verdicts: RuleVerdict[] }) {
           data-testid={`target-picker-verdict-${verdict.rule}`}
           data-passed={verdict.passed ? 'true' : 'false'}
         >
-          <Typography variant="body2">
+          <Box display="flex" alignItems="baseline">
             {verdict.passed ? <StatusOK /> : <StatusError />}
-            <strong>{verdict.rule}</strong>: {verdict.message}
-          </Typography>
+            <Typography variant="body2">
+              {/* The icon is hidden from screen readers; these words say it. */}
+              <span style={visuallyHidden}>
+                {verdict.passed ? 'Passed: ' : 'Failed: '}
+              </span>
+              <strong>{verdict.rule}</strong>: {verdict.message}
+            </Typography>
+          </Box>
         </li>
       ))}
     </ul>
