@@ -11,8 +11,10 @@ export {
   EntityEnvironmentsContent,
   EntityLadderOverviewCard,
   EntityServicesLadderCard,
+  EnvironmentLadderTargetPickerFieldExtension,
   LadderOverviewPage,
 } from './legacy';
+export type { TargetPickerUiOptions } from './components/TargetPicker';
 export { isLadderEntity } from './isLadderEntity';
 export { isSystemOrGroupEntity } from './isSystemOrGroupEntity';
 export { rootRouteRef } from './routes';

@@ -8,9 +8,11 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen } from '@testing-library/react';
 import { ladderApiRef } from './api';
 import { ladder } from './__fixtures__/ladder';
+import { getComponentData } from '@backstage/core-plugin-api';
 import {
   EntityEnvironmentsContent,
   EntityLadderOverviewCard,
+  EnvironmentLadderTargetPickerFieldExtension,
   environmentLadderPlugin,
 } from './legacy';
 
@@ -94,5 +96,19 @@ describe('legacy exports', () => {
       'href',
       '/catalog/default/component/checkout/environments',
     );
+  });
+
+  it('provides the scaffolder field EnvironmentLadderTargetPicker, for <ScaffolderFieldExtensions>', () => {
+    // What <ScaffolderFieldExtensions> collects from its children.
+    expect(
+      getComponentData(
+        <EnvironmentLadderTargetPickerFieldExtension />,
+        'scaffolder.extensions.field.v1',
+      ),
+    ).toMatchObject({
+      name: 'EnvironmentLadderTargetPicker',
+      component: expect.any(Function),
+      validation: expect.any(Function),
+    });
   });
 });

@@ -6,7 +6,14 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { LadderClient, ladderApiRef } from './api';
+import {
+  EnvironmentLadderTargetPicker,
+  TARGET_PICKER_FIELD_NAME,
+  validateEnvironmentLadderTarget,
+  type TargetPickerUiOptions,
+} from './components/TargetPicker';
 import { rootRouteRef, scaffolderTemplateRouteRef } from './routes';
 
 /**
@@ -87,3 +94,26 @@ export const EntityServicesLadderCard = environmentLadderPlugin.provide(
     },
   }),
 );
+
+/**
+ * The scaffolder field `EnvironmentLadderTargetPicker`, for apps on the legacy
+ * frontend system: inside `<ScaffolderFieldExtensions>` of the `/create` route.
+ * For the service the form's `entity` field names it offers the rungs the
+ * backend lets the signed-in user promote into (refused ones disabled, with
+ * their reason), shows the digest that would move and the rules' verdicts of
+ * a dry run, and refuses a rung that cannot be chosen. It uses the ladder
+ * API of {@link environmentLadderPlugin}, which an app that shows the
+ * Environments tab already has. (Provided by this plugin rather than
+ * `scaffolderPlugin`: the scaffolder's field extensions ignore which plugin
+ * provides them, and this spares the package a dependency on the scaffolder.)
+ *
+ * @public
+ */
+export const EnvironmentLadderTargetPickerFieldExtension =
+  environmentLadderPlugin.provide(
+    createScaffolderFieldExtension<string, TargetPickerUiOptions>({
+      name: TARGET_PICKER_FIELD_NAME,
+      component: EnvironmentLadderTargetPicker,
+      validation: validateEnvironmentLadderTarget,
+    }),
+  );

@@ -1,6 +1,7 @@
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import plugin from './plugin';
 
 const service: Entity = {
@@ -28,5 +29,26 @@ describe('environment-ladder plugin (new frontend system)', () => {
       plugin.getExtension('entity-card:environment-ladder/overview'),
     ).toBeDefined();
     expect(plugin.getExtension('api:environment-ladder')).toBeDefined();
+  });
+
+  it('provides the scaffolder field EnvironmentLadderTargetPicker, attached to the scaffolder’s form fields', async () => {
+    const extension = plugin.getExtension(
+      'scaffolder-form-field:environment-ladder/target-picker',
+    );
+    expect(extension).toBeDefined();
+    // Where the scaffolder's form-fields API collects fields from.
+    expect((extension as unknown as { attachTo: unknown }).attachTo).toEqual({
+      id: 'api:scaffolder/form-fields',
+      input: 'formFields',
+    });
+    const loader = createExtensionTester(extension).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    );
+    // The field the scaffolder gets: its name in templates, the component and the validation.
+    expect(await loader()).toMatchObject({
+      name: 'EnvironmentLadderTargetPicker',
+      component: expect.any(Function),
+      validation: expect.any(Function),
+    });
   });
 });

@@ -14,6 +14,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { LadderClient, ladderApiRef } from './api';
 import { isLadderEntity } from './isLadderEntity';
 import { isSystemOrGroupEntity } from './isSystemOrGroupEntity';
@@ -79,6 +83,26 @@ const servicesCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The scaffolder field `EnvironmentLadderTargetPicker` (the rung of *Promote a
+ * release*). It attaches to the scaffolder's form-fields API; shipping it in
+ * this plugin means an app that has the plugin has the field, with no line of
+ * its own (and where the scaffolder is not installed it is simply unused).
+ */
+const targetPickerField = FormFieldBlueprint.make({
+  name: 'target-picker',
+  params: {
+    field: () =>
+      import('./components/TargetPicker').then(m =>
+        createFormField({
+          name: m.TARGET_PICKER_FIELD_NAME,
+          component: m.EnvironmentLadderTargetPicker,
+          validation: m.validateEnvironmentLadderTarget,
+        }),
+      ),
+  },
+});
+
 /** The Environment Ladder plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'environment-ladder',
@@ -92,5 +116,6 @@ export default createFrontendPlugin({
     overviewCard,
     overviewPage,
     servicesCard,
+    targetPickerField,
   ],
 });

@@ -12,7 +12,6 @@ import { createPromoteAction } from './actions/promote';
  * does not know, or feeds it a value its schema refuses, fails here rather
  * than in front of a user.
  */
-const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATE = path.resolve(
   __dirname,
   '../templates/promote-a-release/template.yaml',
@@ -109,23 +108,33 @@ describe('the Promote a release template', () => {
     );
   });
 
-  it("offers the rungs of the demo's ladder that can be promoted into", () => {
-    const config = yaml.parse(
-      fs.readFileSync(path.join(ROOT, 'app-config.yaml'), 'utf8'),
-    );
-    const rungs: Array<{
-      name: string;
-      clusters?: string[];
-      previews?: unknown;
-    }> = config.environmentLadder.rungs;
-    // Observed rungs (those with clusters) above the lowest one; preview
-    // rungs (those with `previews`) are never a target.
-    const targets = rungs
-      .filter(rung => rung.clusters?.length && rung.previews === undefined)
-      .slice(1)
-      .map(rung => rung.name);
+  it("asks for the rung with the ladder's own field, not a hand-kept list of rungs", () => {
     const targetParameter = parameterOf(step.input.targetEnvironment)!;
-    expect(parameters.properties![targetParameter].enum).toEqual(targets);
+    const target = parameters.properties![targetParameter] as JsonSchema &
+      Record<string, unknown>;
+    // The rungs come from the service's ladder (the field asks the backend),
+    // so no template lists them: a list would drift from the ladder.
+    expect(target).not.toHaveProperty('enum');
+    expect(target).not.toHaveProperty('enumNames');
+    expect(target).not.toHaveProperty('oneOf');
+    expect(target['ui:field']).toBe('EnvironmentLadderTargetPicker');
+    expect(target.type).toBe('string');
+    // The field reads the service from the form's entity picker, and the
+    // digest (when one is named) from the digest field.
+    const options = target['ui:options'] as Record<string, string>;
+    expect(parameterOf(step.input.entityRef)).toBe(options.entityField);
+    expect(
+      (parameters.properties![options.entityField] as Record<string, unknown>)[
+        'ui:field'
+      ],
+    ).toBe('EntityPicker');
+    expect(parameterOf(step.input.digest)).toBe(options.digestField);
+    // On the same page as the entity: the scaffolder validates a page's
+    // fields with that page's data only.
+    const page = template.spec.parameters.find(
+      (candidate: JsonSchema) => candidate.properties?.[targetParameter],
+    );
+    expect(page.properties).toHaveProperty(options.entityField);
   });
 
   it.each([
