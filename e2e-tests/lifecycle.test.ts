@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
-import { signInAsGuest } from './demo';
+import { guestToken, signInAsGuest } from './demo';
 
 /**
  * A rollback all the way, as a new user would try it: roll checkout's staging
@@ -46,6 +46,25 @@ async function stagingDigests(page: Page): Promise<string[]> {
 test.beforeEach(async ({ page, request }) => {
   await signInAsGuest(page, request);
 });
+
+/** The guest's notifications about checkout's rollbacks, as the notifications backend keeps them. */
+async function rollbackNotifications(page: Page) {
+  const token = await guestToken(page.request);
+  const response = await page.request.get(
+    'http://localhost:7007/api/notifications/notifications',
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+  const { notifications } = await response.json();
+  return (
+    notifications as Array<{
+      payload: { title: string; severity: string; link: string; scope: string };
+    }>
+  )
+    .map(notification => notification.payload)
+    .filter(payload =>
+      payload.title.startsWith('Rollback of checkout to staging'),
+    );
+}
 
 test('roll back checkout in staging: pull request, notification, merge, verified', async ({
   page,
@@ -98,6 +117,12 @@ test('roll back checkout in staging: pull request, notification, merge, verified
   const notifications = page.getByText(/^Rollback of checkout to staging/);
   await expect(notifications).toHaveCount(1);
   await expect(notifications).toContainText(/pull request open/i);
+  const [sent] = await rollbackNotifications(page);
+  expect(sent).toMatchObject({
+    severity: 'high',
+    link: '/catalog/default/component/checkout/environments',
+    scope: expect.stringMatching(/^environment-ladder:promotion:/),
+  });
 
   // Merge it in the stand-in, as a reviewer would on GitHub.
   await page.goto(prUrl);
@@ -119,12 +144,19 @@ test('roll back checkout in staging: pull request, notification, merge, verified
       history.getByTestId('promotion-state').first(),
     ).toHaveAttribute('data-state', 'verified', { timeout: 5_000 });
   }).toPass({ timeout: 120_000 });
+  await expect(
+    history.getByRole('row').filter({ hasText: 'staging rolled back' }),
+  ).toHaveCount(1);
   await page.screenshot({
     path: path.join(ROOT, 'docs/screenshots/rollback-verified.png'),
+    fullPage: true,
   });
 
   // Still one notification, updated in place.
   await page.goto('/notifications');
   await expect(notifications).toHaveCount(1);
   await expect(notifications).toContainText(/verified/i);
+  const updated = await rollbackNotifications(page);
+  expect(updated).toHaveLength(1);
+  expect(updated[0].scope).toBe(sent.scope);
 });

@@ -82,3 +82,48 @@ test('a dry run of promoting checkout from dev to staging shows the exact change
     path: path.join(ROOT, 'docs/screenshots/promotion-dry-run.png'),
   });
 });
+
+test('the scaffolder\'s "Promote a release" asks for the rung from checkout\'s own ladder', async ({
+  page,
+}) => {
+  const [devDigest] = expected.checkout.dev.digests ?? [];
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/catalog/default/component/checkout/environments');
+  // The promote dialog's link carries the service, the rung and the digest.
+  await page
+    .getByTestId('connector-staging')
+    .getByRole('button', { name: 'Promote to Staging' })
+    .click();
+  await page.getByRole('link', { name: 'Open in the scaffolder' }).click();
+
+  const picker = page.getByTestId('environment-ladder-target-picker');
+  await expect(picker).toBeVisible();
+  // No list of rungs in the template: the backend's verdicts for the guest.
+  const staging = picker.getByTestId('target-choice-staging');
+  const prod = picker.getByTestId('target-choice-prod');
+  await expect(staging.getByRole('radio')).toBeEnabled();
+  await expect(staging.getByRole('radio')).toBeChecked();
+  await expect(prod.getByRole('radio')).toBeDisabled();
+  await expect(picker.getByTestId('target-choice-prod-detail')).toContainText(
+    'permission policy',
+  );
+  // Dev and the previews are never targets.
+  await expect(picker.getByTestId('target-choice-dev')).toHaveCount(0);
+  await expect(picker.getByTestId('target-choice-preview')).toHaveCount(0);
+
+  // The digest that would move, and the rules' verdicts of a dry run.
+  await expect(picker.getByTestId('target-picker-digest')).toHaveText(
+    devDigest,
+  );
+  const verdicts = picker.getByTestId('target-picker-verdicts');
+  await expect(verdicts.locator('li').first()).toBeVisible();
+  expect(await verdicts.locator('li[data-passed="false"]').count()).toBe(0);
+  await expect(
+    verdicts.getByTestId('target-picker-verdict-digest-is-canonical'),
+  ).toHaveAttribute('data-passed', 'true');
+
+  await page.screenshot({
+    path: path.join(ROOT, 'docs/screenshots/scaffolder-target-picker.png'),
+    fullPage: true,
+  });
+});

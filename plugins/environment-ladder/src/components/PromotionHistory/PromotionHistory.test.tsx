@@ -90,6 +90,22 @@ describe('PromotionHistory', () => {
     expect(oldest.getByText('—')).toBeInTheDocument();
   });
 
+  it('says which rung a rollback rolled back, not "staging → staging"', async () => {
+    const rollback = promotionWith({
+      id: 'rollback',
+      kind: 'rollback',
+      sourceEnvironment: 'staging',
+      targetEnvironment: 'staging',
+      state: 'verified',
+    });
+    await renderHistory({
+      listPromotions: jest.fn().mockResolvedValue([rollback]),
+    });
+    const row = within(await screen.findByTestId('promotion-rollback'));
+    expect(row.getByText('staging rolled back')).toBeInTheDocument();
+    expect(row.queryByText(/→/)).not.toBeInTheDocument();
+  });
+
   it('shows the rules, the reason and the history on expand', async () => {
     await renderHistory({
       listPromotions: jest.fn().mockResolvedValue([older, promotion]),

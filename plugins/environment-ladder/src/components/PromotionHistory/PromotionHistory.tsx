@@ -103,7 +103,10 @@ function PromotionRow(props: { promotion: Promotion }) {
         <TableCell>{formatTime(promotion.createdAt)}</TableCell>
         <TableCell>{displayRef(promotion.requestedBy)}</TableCell>
         <TableCell>
-          {promotion.sourceEnvironment} → {promotion.targetEnvironment}
+          {/* A rollback's source is its target: "staging → staging" would say nothing. */}
+          {promotion.kind === 'rollback'
+            ? `${promotion.targetEnvironment} rolled back`
+            : `${promotion.sourceEnvironment} → ${promotion.targetEnvironment}`}
         </TableCell>
         <TableCell>
           <Tooltip title={promotion.digest}>
