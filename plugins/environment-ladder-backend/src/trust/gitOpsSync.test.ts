@@ -83,8 +83,8 @@ async function mergeAtTheStandIn(number: number) {
   expect(response.status).toBe(200);
 }
 
-async function rung(name: string) {
-  const ladder = await api.get(`${CHECKOUT}/ladder`);
+async function rung(name: string, viewer?: 'releaser') {
+  const ladder = await api.get(`${CHECKOUT}/ladder`, viewer);
   expect(ladder.status).toBe(200);
   return {
     rung: ladder.body.rungs.find((r: { name: string }) => r.name === name),
@@ -266,4 +266,87 @@ it("brings a CI build up the ladder: dev and staging verified, and prod's canary
     ['staging', 'complete'],
     ['prod', 'aborted'],
   ]);
+});
+
+it("rolls prod back after the failed canary: to the digest prod ran before the last verified one (that one runs again), approved by a second member; Argo Rollouts walks the full canary with analysis again, and the ledger's rollback reaches verified", async () => {
+  const before = await rung('prod', 'releaser');
+  // After the abort prod runs C2 again, so C2 is no rollback target (rollback-digest-differs):
+  // the ledger has no other verified digest of prod, so the Rollout's ReplicaSet history
+  // names the one before it, C1 (revision 6; revision 8 is the aborted canary's).
+  expect(before.rung.digests).toEqual([C2]);
+  expect(before.rollbackTarget).toMatchObject({
+    digest: C1,
+    evidence: 'replicaSets',
+    allowed: true,
+  });
+
+  const requested = await api.post(
+    '/promotions',
+    {
+      entityRef: 'component:default/checkout',
+      targetEnvironment: 'prod',
+      kind: 'rollback',
+      reason: 'Build 812 failed its canary; back to 1.4.0',
+    },
+    'releaser',
+  );
+  expect(requested.status).toBe(201);
+  const { id } = requested.body.promotion;
+  expect(requested.body.promotion).toMatchObject({
+    kind: 'rollback',
+    digest: C1,
+    state: 'requested',
+  });
+  // Prod's gate holds a rollback too: the requester cannot approve it, a second member can.
+  const selfApproved = await api.post(
+    `/promotions/${id}/approve`,
+    {},
+    'releaser',
+  );
+  expect(selfApproved.status).toBe(409);
+  expect(selfApproved.body.error.message).toMatch(
+    /^Rule approver-is-not-requester: /,
+  );
+  expect((await promotionState(id)).state).toBe('requested');
+  const approved = await api.post(`/promotions/${id}/approve`, {}, 'approver');
+  expect(approved.status).toBe(200);
+  expect(approved.body.promotion.state).toBe('pr-open');
+
+  await mergeAtTheStandIn(approved.body.promotion.pullRequest.number);
+  const { promotion, seen } = await reconcileUntil(id, ['verified', 'failed']);
+  expect(promotion.state).toBe('verified');
+  expect(seen).toContain('running');
+  expect(promotion.kind).toBe('rollback');
+  // C1's ReplicaSet is reused at a new revision (9); outside any rollback window Argo
+  // Rollouts re-runs the steps, so the verdict names the analysis of revision 9.
+  expect(promotion.history[promotion.history.length - 1].message).toMatch(
+    /^Prod runs sha256:1f04c1cf8c64… on all 5 replicas; rollout checkout Healthy; analysis checkout-[a-z0-9]{10}-9-2 Successful$/,
+  );
+
+  const after = await rung('prod', 'releaser');
+  expect(after.rung.digests).toEqual([C1]);
+  expect(after.rung.rollouts[0]).toMatchObject({
+    phase: 'Healthy',
+    step: '5/5',
+    aborted: false,
+  });
+  expect(
+    after.rung.rollouts[0].analysisRuns.find(
+      (r: { revision: number }) => r.revision === 9,
+    ),
+  ).toMatchObject({ phase: 'Successful' });
+  expect(world.fixtures.gitops!.syncs()[5]).toMatchObject({
+    cluster: 'prod',
+    workload: 'Rollout checkout/checkout',
+    digest: C1,
+    revision: 9,
+    outcome: 'complete',
+    state: 'done',
+  });
+  // Now the ledger knows C2 ran verified in prod and prod does not run it: it is the target.
+  expect(after.rollbackTarget).toMatchObject({
+    digest: C2,
+    evidence: 'ledger',
+    allowed: true,
+  });
 });
