@@ -6,6 +6,9 @@ import {
   type TrustBackend,
   type TrustWorld,
 } from './__testUtils__/startTrustWorld';
+import { gitOpsLadderDriver } from './__testUtils__/gitOpsLadderDriver';
+
+type Driver = ReturnType<typeof gitOpsLadderDriver>;
 
 /**
  * A promotion all the way (issue 16.7): the fixture clusters follow acme/gitops on the
@@ -17,12 +20,18 @@ import {
  *
  * The cases run in order on one world, each from where the one before left the ladder:
  * checkout 1.5.0 (C2) climbs staging and prod; then a new build from CI climbs dev,
- * staging and prod, where its canary fails.
+ * staging and prod, where its canary fails; then prod is rolled back, approved, merged,
+ * synced and verified. (gitOpsRollbackWindow.test.ts: a Rollout with a rollback window.)
  */
 jest.setTimeout(120_000);
 
 let world: TrustWorld;
 let api: TrustBackend;
+let promotionState: Driver['promotionState'];
+let reconcileUntil: Driver['reconcileUntil'];
+let mergeAtTheStandIn: Driver['mergeAtTheStandIn'];
+let rung: Driver['rung'];
+let requestIntoProd: Driver['requestIntoProd'];
 
 /** A build CI brings into dev; its canary analysis fails in prod. */
 const BUILT = `sha256:${'d4'.repeat(32)}`;
@@ -37,62 +46,18 @@ beforeAll(async () => {
     claimDuration: '1s',
     externalAccess: CI_EXTERNAL_ACCESS,
   });
+  ({
+    promotionState,
+    reconcileUntil,
+    mergeAtTheStandIn,
+    rung,
+    requestIntoProd,
+  } = gitOpsLadderDriver(world, api));
 });
 
 afterAll(async () => {
   await world?.close();
 });
-
-const CHECKOUT = '/entities/component/default/checkout';
-
-async function promotionState(id: string) {
-  const response = await api.get(`${CHECKOUT}/promotions`);
-  expect(response.status).toBe(200);
-  return response.body.items.find((p: { id: string }) => p.id === id);
-}
-
-/** Runs reconciler passes, as the scheduler would every reconcileEvery, until the promotion ends. */
-async function reconcileUntil(
-  id: string,
-  states: string[],
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  const seen: string[] = [];
-  for (;;) {
-    await api.reconcile();
-    const promotion = await promotionState(id);
-    if (seen[seen.length - 1] !== promotion.state) seen.push(promotion.state);
-    if (states.includes(promotion.state)) return { promotion, seen };
-    if (Date.now() > deadline) {
-      throw new Error(
-        `promotion ${id} still ${
-          promotion.state
-        } after ${timeoutMs} ms (seen ${seen.join(' → ')})`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-async function mergeAtTheStandIn(number: number) {
-  const response = await fetch(
-    `${world.github.url}/_fixture/pulls/acme/gitops/${number}/merge`,
-    { method: 'POST' },
-  );
-  expect(response.status).toBe(200);
-}
-
-async function rung(name: string, viewer?: 'releaser') {
-  const ladder = await api.get(`${CHECKOUT}/ladder`, viewer);
-  expect(ladder.status).toBe(200);
-  return {
-    rung: ladder.body.rungs.find((r: { name: string }) => r.name === name),
-    rollbackTarget: ladder.body.promotions.rollbackTargets.find(
-      (t: { targetEnvironment: string }) => t.targetEnvironment === name,
-    ),
-  };
-}
 
 it('promotes checkout to staging: the pull request merged at the stand-in rolls staging out, and the ledger reaches verified', async () => {
   const before = await rung('staging');
@@ -146,25 +111,7 @@ it('promotes checkout to staging: the pull request merged at the stand-in rolls 
   expect(after.rollbackTarget).toMatchObject({ digest: C1, allowed: true });
 });
 
-/** A promotion into prod: requested by the platform team, approved by another member. */
-async function promoteToProd(reason: string) {
-  const requested = await api.post(
-    '/promotions',
-    {
-      entityRef: 'component:default/checkout',
-      targetEnvironment: 'prod',
-      reason,
-    },
-    'releaser',
-  );
-  expect(requested.status).toBe(201);
-  const { id } = requested.body.promotion;
-  expect(requested.body.promotion.state).toBe('requested');
-  const approved = await api.post(`/promotions/${id}/approve`, {}, 'approver');
-  expect(approved.status).toBe(200);
-  expect(approved.body.promotion.state).toBe('pr-open');
-  return approved.body.promotion;
-}
+const promoteToProd = (reason: string) => requestIntoProd(reason);
 
 it('promotes the same digest to prod: the canary walks its steps, its analysis succeeds, and the ledger reaches verified', async () => {
   const requested = await promoteToProd('Ship 1.5.0 to prod');
@@ -251,12 +198,9 @@ it("brings a CI build up the ladder: dev and staging verified, and prod's canary
     rollout.analysisRuns.find((r: { revision: number }) => r.revision === 8),
   ).toMatchObject({ phase: 'Failed' });
   // The rollback of prod is offered to whoever may promote there.
-  const releaserLadder = await api.get(`${CHECKOUT}/ladder`, 'releaser');
-  expect(
-    releaserLadder.body.promotions.rollbackTargets.find(
-      (t: { targetEnvironment: string }) => t.targetEnvironment === 'prod',
-    ),
-  ).toMatchObject({ allowed: true });
+  expect((await rung('prod', 'releaser')).rollbackTarget).toMatchObject({
+    allowed: true,
+  });
   expect(
     world.fixtures.gitops!.syncs().map(s => [s.cluster, s.outcome]),
   ).toEqual([
