@@ -859,6 +859,44 @@ function measureRun(world: PlanWorld, run: Any, failing: boolean): string {
   return run.status.phase;
 }
 
+/** The revision a ReplicaSet was created at: its lowest, past ones in `revision-history`. */
+function firstRevisionOf(rs: KubeObject): number {
+  const history = String(
+    rs.metadata.annotations?.['rollout.argoproj.io/revision-history'] ?? '',
+  )
+    .split(',')
+    .map(Number)
+    .filter(n => Number.isInteger(n) && n > 0);
+  return Math.min(revisionOf(rs), ...history);
+}
+
+/**
+ * Whether moving to the ReplicaSet of `hash` is a rollback within
+ * `spec.rollbackWindow`, as Argo Rollouts decides it: that ReplicaSet is older than
+ * the stable one, and fewer than `revisions` ReplicaSets were created between the two.
+ * The controller orders them by creationTimestamp; the stand-in by the revision each
+ * was created at (the same order, without ties within a second).
+ */
+function rollbackWithinWindow(
+  owned: KubeObject[],
+  hash: string,
+  stableRs: KubeObject,
+  window: Any,
+): boolean {
+  const revisions = Number(window?.revisions ?? 0);
+  if (!(revisions > 0)) return false;
+  const target = owned.find(rs => rs.metadata.labels?.[ROLLOUT_HASH] === hash);
+  if (!target) return false;
+  const targetCreated = firstRevisionOf(target);
+  const stableCreated = firstRevisionOf(stableRs);
+  if (!(targetCreated < stableCreated)) return false;
+  const between = owned.filter(rs => {
+    const created = firstRevisionOf(rs);
+    return created > targetCreated && created < stableCreated;
+  }).length;
+  return between < revisions;
+}
+
 function planCanary(
   world: PlanWorld,
   rollout: KubeObject,
@@ -1076,6 +1114,45 @@ function planCanary(
   delete s0.controllerPause;
   s0.canary = {};
 
+  if (
+    hash !== stableHash &&
+    stableRs &&
+    rollbackWithinWindow(owned, hash, stableRs, ro.spec.rollbackWindow)
+  ) {
+    // A rollback within spec.rollbackWindow: Argo Rollouts skips every step (and so
+    // every analysis), scales the older ReplicaSet up and promotes it once available.
+    s0.currentStepIndex = steps.length;
+    setWeights(0);
+    writeRollout('Progressing', 'more replicas need to be updated');
+    world.step(
+      SET_WEIGHT_MS,
+      `${rollout.metadata.name}: rollback within rollbackWindow, steps skipped`,
+    );
+    scaleReplicaSet(
+      world,
+      rsNow(canaryRs.metadata.name),
+      desired,
+      ROLLOUT_HASH,
+      repository,
+    );
+    scaleReplicaSet(
+      world,
+      rsNow(stableRs.metadata.name),
+      0,
+      ROLLOUT_HASH,
+      repository,
+    );
+    status().stableRS = hash;
+    status().canary = {};
+    writeRollout('Healthy', '');
+    return {
+      workload,
+      revision,
+      podTemplateHash: hash,
+      outcome: 'complete',
+      steps: world.steps,
+    };
+  }
   if (hash === stableHash) {
     // Back to the stable ReplicaSet: Argo Rollouts skips the steps.
     s0.currentStepIndex = steps.length;
