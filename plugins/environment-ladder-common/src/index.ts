@@ -101,6 +101,11 @@ export {
 } from './promotions/checkRollbackRules';
 export { rollbackTargets } from './promotions/rollbackTargets';
 export {
+  describeRungPins,
+  rungPins,
+  type RungPins,
+} from './promotions/rungPins';
+export {
   describeFreezeEnd,
   findActiveFreeze,
   freezeWindowProblem,

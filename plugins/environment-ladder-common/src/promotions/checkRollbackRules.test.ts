@@ -6,10 +6,12 @@ import {
   deployment,
   digestOf,
   ladderOf,
+  rollout,
   rung,
 } from './__fixtures__/ladder';
 import { checkRollbackRules, rollbackCandidates } from './checkRollbackRules';
 import { rollbackTargets } from './rollbackTargets';
+import { describeRungPins, rungPins } from './rungPins';
 
 const V0 = digestOf('d4');
 
@@ -206,7 +208,7 @@ describe('checkRollbackRules', () => {
       rule: 'rollback-digest-ran-here',
       kind: 'precondition',
       message:
-        'Nothing to roll back to: the ledger records no verified promotion into prod of a digest it does not run now, and its ReplicaSet history shows no earlier digest',
+        'Nothing to roll back to: the ledger records no verified promotion into prod of a digest it is not pinned to now, and its ReplicaSet history shows no earlier digest',
     });
   });
 
@@ -332,6 +334,232 @@ describe('checkRollbackRules', () => {
     expect(result.skipsApproval).toBe(false);
     expect(verdict(result, 'rollback-gate')?.message).toBe(
       'staging needs a reviewed pull request (it asks for no approval to skip)',
+    );
+  });
+});
+
+/**
+ * prod after a canary of V3 failed its analysis: the Rollout's spec pins V3, Argo
+ * Rollouts aborted it, and its stable pods run V2 (revision 4) again.
+ */
+function prodAfterAbortedCanary(specImages = [`ghcr.io/acme/shop@${V3}`]) {
+  return rung('prod', [V2], {
+    replicas: { ready: 5, desired: 5 },
+    workloads: [
+      deployment('prod', 5, 5, {
+        kind: 'Rollout',
+        specImages,
+        revision: 5,
+        history: [
+          { revision: 3, firstRevision: 3, image: null, digests: [V1] },
+          { revision: 4, firstRevision: 4, image: null, digests: [V2] },
+          { revision: 5, firstRevision: 5, image: null, digests: [V3] },
+        ],
+      }),
+    ],
+    rollouts: [
+      {
+        ...rollout({}, V2),
+        cluster: 'prod-cluster',
+        namespace: 'shop-prod',
+        name: 'shop',
+        phase: 'Degraded',
+        aborted: true,
+        images: [
+          {
+            image: `ghcr.io/acme/shop@${V3}`,
+            digests: [V3],
+            roles: ['canary'],
+          },
+          {
+            image: `ghcr.io/acme/shop@${V2}`,
+            digests: [V2],
+            roles: ['stable'],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/** V1 then V2 promoted into prod and verified; the promotion of V3 failed its canary. */
+const ledgerAfterAbortedCanary = [
+  verified(V1, '2026-11-20T10:00:00.000Z', 'prod', 8),
+  verified(V2, '2026-11-30T10:00:00.000Z', 'prod', 9),
+  {
+    targetEnvironment: 'prod',
+    state: 'failed',
+    digest: V3,
+    createdAt: '2026-12-01T09:00:00.000Z',
+    updatedAt: '2026-12-01T09:30:00.000Z',
+    pullRequest: { number: 10 },
+  },
+];
+
+describe('a rung pinned to a digest its pods do not run (an aborted canary)', () => {
+  it('rolls back to the stable digest its pods run: the last one verified there that the spec does not pin', () => {
+    const result = check(
+      {},
+      {
+        prod: prodAfterAbortedCanary(),
+        promotions: ledgerAfterAbortedCanary,
+      },
+    );
+    expect(result.refusal).toBeNull();
+    expect(result).toMatchObject({ digest: V2, evidence: 'ledger' });
+    expect(verdict(result, 'rollback-digest-ran-here')?.message).toBe(
+      'Rolls back to the previous digest: sha256:b2b2b2b2b2b2… ran verified in prod (pull request #9, verified 2026-11-30 10:00 UTC)',
+    );
+    expect(verdict(result, 'rollback-digest-differs')).toEqual({
+      rule: 'rollback-digest-differs',
+      passed: true,
+      message:
+        'prod pins sha256:c3c3c3c3c3c3… (its aborted canary); its pods run sha256:b2b2b2b2b2b2…; it is not pinned to sha256:b2b2b2b2b2b2…',
+    });
+    // The one before stays available by name.
+    expect(
+      check(
+        { digest: V1 },
+        {
+          prod: prodAfterAbortedCanary(),
+          promotions: ledgerAfterAbortedCanary,
+        },
+      ).refusal,
+    ).toBeNull();
+  });
+
+  it('refuses the aborted digest itself: the rung is pinned to it already', () => {
+    const result = check(
+      { digest: V3 },
+      { prod: prodAfterAbortedCanary(), promotions: ledgerAfterAbortedCanary },
+    );
+    // V3 ran in prod (its canary ReplicaSet), so only the pin refuses it.
+    expect(verdict(result, 'rollback-digest-ran-here')?.passed).toBe(true);
+    expect(result.refusal).toEqual({
+      rule: 'rollback-digest-differs',
+      kind: 'precondition',
+      message:
+        'prod pins sha256:c3c3c3c3c3c3… (its aborted canary); its pods run sha256:b2b2b2b2b2b2…: it is pinned to sha256:c3c3c3c3c3c3… already; there is nothing to roll back',
+    });
+  });
+
+  it('finds the stable digest in the ReplicaSet history when the ledger has none', () => {
+    expect(
+      rollbackCandidates(prodAfterAbortedCanary(), []).map(c => [
+        c.digest,
+        c.evidence,
+      ]),
+    ).toEqual([
+      [V2, 'replicaSets'],
+      [V1, 'replicaSets'],
+    ]);
+  });
+
+  it("offers the stable digest as the rung's rollback target", () => {
+    expect(
+      rollbackTargets({
+        ladder: ladderOf({ prod: prodAfterAbortedCanary() }),
+        rungs: RUNG_RULES,
+        promotions: ledgerAfterAbortedCanary.map((entry, index) => ({
+          id: `p${index}`,
+          kind: 'promotion' as const,
+          entityRef: 'component:default/shop',
+          sourceEnvironment: 'staging',
+          reason: 'r',
+          requestedBy: 'user:default/jane',
+          verdicts: [],
+          approvals: [],
+          history: [],
+          error: null,
+          ...entry,
+          state: entry.state as 'verified' | 'failed',
+          pullRequest: null,
+        })),
+        permitted: null,
+        emergencyAllowed: false,
+      }),
+    ).toEqual([
+      {
+        targetEnvironment: 'prod',
+        digest: V2,
+        evidence: 'ledger',
+        allowed: true,
+        rule: null,
+        reason: null,
+      },
+    ]);
+  });
+
+  it('falls back to what the pods run when the spec names no digest (a tag): the stable digest is no target then', () => {
+    const result = check(
+      {},
+      {
+        prod: prodAfterAbortedCanary(['ghcr.io/acme/shop:1.6.0']),
+        promotions: ledgerAfterAbortedCanary,
+      },
+    );
+    expect(result.digest).toBe(V1);
+    expect(verdict(result, 'rollback-digest-differs')?.message).toBe(
+      'prod runs sha256:b2b2b2b2b2b2… now, not sha256:a1a1a1a1a1a1…',
+    );
+    expect(rungPins(prodAfterAbortedCanary([]))).toEqual({
+      digests: [V2],
+      source: 'pods',
+      notRunning: [],
+    });
+  });
+
+  it('leaves a Deployment that runs what it pins as it was', () => {
+    const pinnedDeployment = rung('prod', [V2], {
+      workloads: [
+        deployment('prod', 3, 3, {
+          specImages: [`ghcr.io/acme/shop@${V2}`],
+          revision: 5,
+          history: [
+            { revision: 4, firstRevision: 4, image: null, digests: [V1] },
+            { revision: 5, firstRevision: 5, image: null, digests: [V2] },
+          ],
+        }),
+      ],
+    });
+    expect(rungPins(pinnedDeployment)).toEqual({
+      digests: [V2],
+      source: 'spec',
+      notRunning: [],
+    });
+    expect(describeRungPins(pinnedDeployment)).toBeNull();
+    const result = check({}, { prod: pinnedDeployment });
+    expect(result).toMatchObject({ digest: V1, refusal: null });
+    expect(verdict(result, 'rollback-digest-differs')?.message).toBe(
+      'prod runs sha256:b2b2b2b2b2b2… now, not sha256:a1a1a1a1a1a1…',
+    );
+    expect(check({ digest: V2 }, { prod: pinnedDeployment }).refusal).toEqual({
+      rule: 'rollback-digest-differs',
+      kind: 'precondition',
+      message:
+        'prod runs sha256:b2b2b2b2b2b2… now; there is nothing to roll back',
+    });
+  });
+
+  it('says a Deployment part-way through an update pins the new digest', () => {
+    const rolling = rung('prod', [V1, V2], {
+      workloads: [
+        deployment('prod', 3, 2, { specImages: [`ghcr.io/acme/shop@${V2}`] }),
+      ],
+    });
+    expect(describeRungPins(rolling)).toBe(
+      'prod pins sha256:b2b2b2b2b2b2…; its pods run sha256:a1a1a1a1a1a1…, sha256:b2b2b2b2b2b2…',
+    );
+    const starting = rung('prod', [V1], {
+      workloads: [
+        deployment('prod', 3, 2, { specImages: [`ghcr.io/acme/shop@${V2}`] }),
+      ],
+    });
+    expect(rungPins(starting).notRunning).toEqual([
+      { digest: V2, why: 'its update under way' },
+    ]);
+    expect(describeRungPins(starting)).toBe(
+      'prod pins sha256:b2b2b2b2b2b2… (its update under way); its pods run sha256:a1a1a1a1a1a1…',
     );
   });
 });

@@ -9,6 +9,7 @@ import type { FreezeWindow } from './freezeWindows';
 import { checkFreeze, checkNamedDigest, collectVerdicts } from './sharedRules';
 import { quoteValue, rungLabel } from './internal';
 import { isPromotionInFlight } from './promotionStates';
+import { describeRungPins, rungPins } from './rungPins';
 
 /**
  * Where a digest a rung could roll back to was seen running there before.
@@ -50,7 +51,9 @@ export interface RollbackLedgerEntry {
  * The digests a rung could roll back to, the preferred one first: the digests that ran
  * verified in the rung according to the ledger (newest first), and, when the ledger has
  * none, those older ReplicaSets of the rung's workloads ran (newest revision first).
- * A digest the rung runs now is never a candidate.
+ * A digest the rung is pinned to now ({@link rungPins}: its workloads' specs, else what
+ * its pods run) is never a candidate; after an aborted canary the stable digest its pods
+ * still run is one, the first.
  *
  * @public
  */
@@ -58,7 +61,9 @@ export function rollbackCandidates(
   rung: LadderRung,
   promotions: RollbackLedgerEntry[],
 ): RollbackCandidate[] {
-  const running = new Set(rung.digests);
+  // The pin, not the pods: after an aborted canary the stable pods run the digest to
+  // go back to, while the spec still names the canary's.
+  const pinned = new Set(rungPins(rung).digests);
   const label = rungLabel(rung);
   const seen = new Set<string>();
   const fromLedger: RollbackCandidate[] = [];
@@ -70,7 +75,7 @@ export function rollbackCandidates(
       ),
     );
   for (const promotion of verified) {
-    if (running.has(promotion.digest) || seen.has(promotion.digest)) continue;
+    if (pinned.has(promotion.digest) || seen.has(promotion.digest)) continue;
     seen.add(promotion.digest);
     const when = promotion.updatedAt ?? promotion.createdAt;
     const details = [
@@ -97,7 +102,7 @@ export function rollbackCandidates(
     for (const entry of history) {
       if (entry === current) continue;
       for (const digest of entry.digests) {
-        if (running.has(digest) || seen.has(digest)) continue;
+        if (pinned.has(digest) || seen.has(digest)) continue;
         seen.add(digest);
         fromHistory.push({
           digest,
@@ -172,8 +177,12 @@ function evidenceOf(
  * - `rollback-digest-ran-here`: the digest ran in the rung before: a verified promotion
  *   or rollback into the rung in the ledger, or an older ReplicaSet of the rung's
  *   workload. Without a digest in the request, the newest such digest that the rung
- *   does not run now (the ledger first; its ReplicaSet history when the ledger has none).
- * - `rollback-digest-differs`: the rung could be read and does not run that digest now.
+ *   is not pinned to now (the ledger first; its ReplicaSet history when the ledger has none).
+ * - `rollback-digest-differs`: the rung could be read and is not pinned to that digest now:
+ *   its workloads' specs do not name it ({@link rungPins}; what its pods run when a spec
+ *   names no digest). After an aborted canary the spec pins the canary's digest while the
+ *   pods run the stable one, so going back to the stable digest passes (Argo Rollouts
+ *   returns to the stable ReplicaSet) and the verdict says both.
  * - `no-promotion-in-flight`: no promotion or rollback into the rung is in flight.
  * - `rollback-gate`: a rung gated by `review-and-approval` keeps its approval, unless the
  *   request asks for the emergency path (`emergency`) and the platform allows it
@@ -321,13 +330,15 @@ export function checkRollbackRules(input: {
         'rollback-digest-ran-here',
         target.error
           ? `${label} cannot be read (${target.error.cluster}: ${target.error.message}) and the ledger records no earlier verified digest, so there is nothing known to roll back to`
-          : `Nothing to roll back to: the ledger records no verified promotion into ${label} of a digest it does not run now, and its ReplicaSet history shows no earlier digest`,
+          : `Nothing to roll back to: the ledger records no verified promotion into ${label} of a digest it is not pinned to now, and its ReplicaSet history shows no earlier digest`,
         'precondition',
       );
     }
   }
 
-  // rollback-digest-differs
+  // rollback-digest-differs: against what the rung is pinned to, not only what its pods run.
+  const pins = rungPins(target);
+  const comparedPins = describeRungPins(target, pins);
   if (digest) {
     if (target.error) {
       fail(
@@ -337,13 +348,22 @@ export function checkRollbackRules(input: {
         }), so whether it runs ${shortDigest(digest)} now is unknown`,
         'precondition',
       );
-    } else if (target.digests.includes(digest)) {
+    } else if (pins.digests.includes(digest)) {
       fail(
         'rollback-digest-differs',
-        `${label} runs ${shortDigest(
-          digest,
-        )} now; there is nothing to roll back`,
+        comparedPins
+          ? `${comparedPins}: it is pinned to ${shortDigest(
+              digest,
+            )} already; there is nothing to roll back`
+          : `${label} runs ${shortDigest(
+              digest,
+            )} now; there is nothing to roll back`,
         'precondition',
+      );
+    } else if (comparedPins) {
+      pass(
+        'rollback-digest-differs',
+        `${comparedPins}; it is not pinned to ${shortDigest(digest)}`,
       );
     } else {
       pass(

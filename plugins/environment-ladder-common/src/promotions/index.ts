@@ -17,6 +17,8 @@ export type {
   RollbackLedgerEntry,
 } from './checkRollbackRules';
 export { rollbackTargets } from './rollbackTargets';
+export { describeRungPins, rungPins } from './rungPins';
+export type { RungPins } from './rungPins';
 export { isCanonicalDigest } from './isCanonicalDigest';
 export { nextPromotionState } from './nextPromotionState';
 export type { PromotionObservation } from './nextPromotionState';

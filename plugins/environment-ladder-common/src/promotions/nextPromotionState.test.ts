@@ -171,6 +171,67 @@ describe('nextPromotionState', () => {
     });
   });
 
+  describe('merged, a rollback to the stable digest of an aborted canary', () => {
+    // prod's pods run V2 (stable) while the Rollout's spec still pins V1, its aborted canary.
+    const prodRollout = (image: string) => ({
+      ...deployment('prod', 5),
+      kind: 'Rollout' as const,
+      cluster: 'prod-cluster',
+      namespace: 'shop-prod',
+      name: 'shop',
+      specImages: [`ghcr.io/acme/shop@${image}`],
+    });
+    const abortedCanary = rollout(
+      {
+        phase: 'Degraded',
+        aborted: true,
+        message: 'RolloutAborted: analysis failed',
+        images: [
+          {
+            image: `ghcr.io/acme/shop@${V1}`,
+            digests: [V1],
+            roles: ['canary'],
+          },
+          {
+            image: `ghcr.io/acme/shop@${V2}`,
+            digests: [V2],
+            roles: ['stable'],
+          },
+        ],
+      },
+      V2,
+    );
+    const rollbackToStable = {
+      ...promotion('merged'),
+      kind: 'rollback' as const,
+    };
+
+    it('waits until the spec pins the digest: the pods running it and the abort are not its doing', () => {
+      expect(
+        nextPromotionState(rollbackToStable, {
+          targetRung: rung('prod', [V2], {
+            workloads: [prodRollout(V1)],
+            rollouts: [abortedCanary],
+          }),
+        }),
+      ).toBeNull();
+    });
+
+    it('moves to running once Argo CD applied the pin and the Rollout went back to stable', () => {
+      expect(
+        nextPromotionState(rollbackToStable, {
+          targetRung: rung('prod', [V2], {
+            workloads: [prodRollout(V2)],
+            rollouts: [rollout({}, V2)],
+          }),
+        }),
+      ).toEqual({
+        state: 'running',
+        message: 'prod runs sha256:b2b2b2b2b2b2…',
+      });
+    });
+  });
+
   describe('running', () => {
     it('is verified when every rollout is Healthy and every AnalysisRun Successful', () => {
       expect(

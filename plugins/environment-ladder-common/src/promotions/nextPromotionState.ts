@@ -2,6 +2,7 @@ import type { LadderRung } from '../types';
 import { rungLabel } from './internal';
 import { shortDigest } from '../domain/shortDigest';
 import { isPromotionTerminal } from './promotionStates';
+import { rungPins } from './rungPins';
 import type { Promotion, PromotionKind, PromotionState } from './types';
 
 /**
@@ -23,9 +24,13 @@ export interface PromotionObservation {
  * One step per call, so that every state lands in the history:
  * - requested → pr-open: the pull request exists.
  * - pr-open → merged: it was merged; pr-open → failed: closed without merging.
- * - merged → running: the target rung runs the digest (on some or all pods); merged →
- *   failed: a rollout that carries the digest aborted or went Degraded before it was seen
- *   running (Argo Rollouts scales an aborted canary down at once).
+ * - merged → running: the target rung is pinned to the digest (its workloads' specs name
+ *   it, see rungPins; skipped when a spec names no digest) and runs it (on some or all
+ *   pods); merged → failed: a rollout that carries the digest aborted or went Degraded
+ *   before it was seen running (Argo Rollouts scales an aborted canary down at once).
+ *   Until the spec names the digest the merge has not reached the rung: a rollback to the
+ *   stable digest of an aborted canary finds it running already and the Rollout still
+ *   aborted, and neither is this change's doing.
  * - running → failed: a rollout of the target aborted or went Degraded, or a Deployment
  *   exceeded its progress deadline.
  * - running → verified: the target runs only the digest with all replicas ready, and
@@ -74,6 +79,10 @@ export function nextPromotionState(
     case 'merged': {
       if (!targetRung || targetRung.error) return null;
       const label = rungLabel(targetRung);
+      const pins = rungPins(targetRung);
+      if (pins.source === 'spec' && !pins.digests.includes(current.digest)) {
+        return null;
+      }
       if (targetRung.digests.includes(current.digest)) {
         return {
           state: 'running',

@@ -33,7 +33,7 @@ export interface PullRequestTextInput {
    * target itself); the branch, title and body say so. Default `promotion`.
    */
   kind?: 'promotion' | 'rollback';
-  /** For a rollback: the digests the rung runs now, which it rolls back from. */
+  /** For a rollback: the digests the rung is pinned to now (see rungPins), which it rolls back from. */
   replacing?: string[];
 }
 

@@ -10,6 +10,7 @@ import {
   findDigestSignature,
   imageRepository,
   pullRequestText,
+  rungPins,
   updateImageDigest,
   type ImageDigestEdit,
   type Ladder,
@@ -165,7 +166,9 @@ export function createPromotionAdvancer(options: PromotionAdvancerOptions) {
       ...(rollback
         ? {
             kind: 'rollback' as const,
-            replacing: sourceRung?.digests ?? [],
+            // What the pin moves away from: after an aborted canary, its digest, not
+            // the stable one the pods still run (and the rollback goes back to).
+            replacing: sourceRung ? rungPins(sourceRung).digests : [],
           }
         : {}),
       entityRef: promotion.entityRef,
