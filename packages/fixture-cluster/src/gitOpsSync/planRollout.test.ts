@@ -382,7 +382,7 @@ describe('planRollout, an Argo Rollouts canary', () => {
     ).toEqual(new Set([`ghcr.io/acme/checkout@${C2}`]));
   });
 
-  it('makes a failing digest fail its analysis: the Rollout aborts, Degraded, the canary scaled down, stable back to full', () => {
+  it('makes a failing digest fail its analysis: the Rollout aborts, Degraded, the canary scaled down, stable back to full; reverting the pin to the stable digest makes it Healthy at once', () => {
     const store = storeOf('prod');
     const plan = planRollout(allObjects(store), {
       workload: { kind: 'Rollout', namespace: 'checkout', name: 'checkout' },
@@ -418,6 +418,40 @@ describe('planRollout, an Argo Rollouts canary', () => {
     expect(
       new Set(pods.map(p => serviceStatus(p, 'checkout').imageID)),
     ).toEqual(new Set([`ghcr.io/acme/checkout@${C1}`]));
+
+    // The pin reverted to the stable digest: Argo Rollouts goes straight back to the
+    // stable ReplicaSet, no steps and no analysis, and clears the abort.
+    const revert = planRollout(allObjects(store), {
+      workload: { kind: 'Rollout', namespace: 'checkout', name: 'checkout' },
+      image: `ghcr.io/acme/checkout@${C1}`,
+      now: NOW,
+    });
+    expect(revert.outcome).toBe('complete');
+    expect(revert.revision).toBe(8);
+    expect(revert.steps.map(s => s.description)).toEqual([
+      `checkout: revision 8 (${revert.podTemplateHash})`,
+    ]);
+    expect(
+      revert.steps.flatMap(s => s.apply).filter(o => o.kind === 'AnalysisRun'),
+    ).toEqual([]);
+    const back = applyPlan(store, revert).pop()!;
+    const reverted = inNamespace(back, 'Rollout', 'checkout')[0].status;
+    expect(reverted.abort).toBeUndefined();
+    expect(
+      reverted.conditions.find((c: any) => c.type === 'Progressing'),
+    ).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+    const healthy = rolloutStatus(back, 'checkout', 'checkout');
+    expect(healthy).toMatchObject({
+      phase: 'Healthy',
+      aborted: false,
+      step: '5/5',
+    });
+    expect(healthy.images).toEqual([
+      expect.objectContaining({ digests: [C1], roles: ['stable'] }),
+    ]);
+    // The aborted run of revision 7 is kept; revision 8 has none.
+    expect(healthy.analysisRuns.filter(r => r.revision === 8)).toEqual([]);
+    expect(inNamespace(back, 'Pod', 'checkout')).toHaveLength(5);
   });
 
   it('fast-tracks a rollback within spec.rollbackWindow: no steps, no AnalysisRun, the older ReplicaSet promoted; outside the window the steps run again', () => {
