@@ -454,6 +454,45 @@ describe('planRollout, an Argo Rollouts canary', () => {
     expect(inNamespace(back, 'Pod', 'checkout')).toHaveLength(5);
   });
 
+  it("brings a stable whose pods an earlier plan made back to full after an abort, without reusing a live pod's name", () => {
+    const store = storeOf('prod');
+    const rollTo = (digest: string, failingAnalysis = false) =>
+      applyPlan(
+        store,
+        planRollout(allObjects(store), {
+          workload: {
+            kind: 'Rollout',
+            namespace: 'checkout',
+            name: 'checkout',
+          },
+          image: `ghcr.io/acme/checkout@${digest}`,
+          failingAnalysis,
+          now: NOW,
+        }),
+      ).pop()!;
+    // NEW's pods are the first plan's; the failing canary's plan scales NEW down to 4
+    // and back to 5, and then the revert to NEW scales nothing.
+    rollTo(NEW);
+    const aborted = rollTo(C2, true);
+    const stablePods = (objects: KubeObject[]) =>
+      inNamespace(objects, 'Pod', 'checkout').filter(
+        p =>
+          serviceStatus(p, 'checkout').imageID ===
+          `ghcr.io/acme/checkout@${NEW}`,
+      );
+    expect(stablePods(aborted)).toHaveLength(5);
+    expect(
+      rolloutStatus(aborted, 'checkout', 'checkout').replicas,
+    ).toMatchObject({ ready: 5 });
+    const reverted = rollTo(NEW);
+    expect(stablePods(reverted)).toHaveLength(5);
+    expect(rolloutStatus(reverted, 'checkout', 'checkout')).toMatchObject({
+      phase: 'Healthy',
+      aborted: false,
+      replicas: { desired: 5, ready: 5 },
+    });
+  });
+
   it('fast-tracks a rollback within spec.rollbackWindow: no steps, no AnalysisRun, the older ReplicaSet promoted; outside the window the steps run again', () => {
     const store = storeOf('prod');
     applyPlan(

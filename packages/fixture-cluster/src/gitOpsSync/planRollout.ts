@@ -162,6 +162,7 @@ class PlanWorld {
   private elapsedMs = 0;
   private current?: PlannedStep;
   private podSequence = 0;
+  private readonly podNames = new Set<string>();
   readonly runtime: 'docker' | 'containerd';
 
   constructor(
@@ -218,9 +219,22 @@ class PlanWorld {
     step.remove.push(refOf(o));
   }
 
+  /**
+   * A pod name suffix no pod of the cluster has and none this plan named before: the
+   * sequence restarts with every plan, so a ReplicaSet scaled up again (an aborted
+   * canary's stable, a rollback) would otherwise reuse a live pod's name, and the new
+   * pod would replace it instead of joining it.
+   */
   nextPodSuffix(seed: string): string {
-    this.podSequence += 1;
-    return hashOf(`${seed}/${this.podSequence}`, 5);
+    for (;;) {
+      this.podSequence += 1;
+      const suffix = hashOf(`${seed}/${this.podSequence}`, 5);
+      const name = `${seed}-${suffix}`;
+      if (!this.podNames.has(name) && !this.get('Pod', name)) {
+        this.podNames.add(name);
+        return suffix;
+      }
+    }
   }
 }
 

@@ -20,8 +20,11 @@ type Driver = ReturnType<typeof gitOpsLadderDriver>;
  *
  * The cases run in order on one world, each from where the one before left the ladder:
  * checkout 1.5.0 (C2) climbs staging and prod; then a new build from CI climbs dev,
- * staging and prod, where its canary fails; then prod is rolled back, approved, merged,
- * synced and verified. (gitOpsRollbackWindow.test.ts: a Rollout with a rollback window.)
+ * staging and prod, where its canary fails; then prod's pin is rolled back to its stable
+ * digest C2 (Argo Rollouts goes straight back to the stable ReplicaSet), and once more to
+ * C1, where the canary steps and their analysis run again; each rollback approved,
+ * merged, synced and verified. (gitOpsRollbackWindow.test.ts: a Rollout with a rollback
+ * window.)
  */
 jest.setTimeout(120_000);
 
@@ -190,15 +193,19 @@ it("brings a CI build up the ladder: dev and staging verified, and prod's canary
   );
 
   const prod = await rung('prod');
-  // Argo Rollouts scaled the canary down: prod runs its stable digest again.
+  // Argo Rollouts scaled the canary down: prod runs its stable digest again, on every replica.
   expect(prod.rung.digests).toEqual([C2]);
+  expect(prod.rung.replicas).toEqual({ ready: 5, desired: 5 });
   const rollout = prod.rung.rollouts[0];
   expect(rollout).toMatchObject({ phase: 'Degraded', aborted: true });
   expect(
     rollout.analysisRuns.find((r: { revision: number }) => r.revision === 8),
   ).toMatchObject({ phase: 'Failed' });
-  // The rollback of prod is offered to whoever may promote there.
+  // The rollback of prod is offered to whoever may promote there: back to C2, what its
+  // stable pods run and the last digest verified there, since prod still pins the build.
   expect((await rung('prod', 'releaser')).rollbackTarget).toMatchObject({
+    digest: C2,
+    evidence: 'ledger',
     allowed: true,
   });
   expect(
@@ -212,15 +219,20 @@ it("brings a CI build up the ladder: dev and staging verified, and prod's canary
   ]);
 });
 
-it("rolls prod back after the failed canary: to the digest prod ran before the last verified one (that one runs again), approved by a second member; Argo Rollouts walks the full canary with analysis again, and the ledger's rollback reaches verified", async () => {
+const PROD_FILE = 'apps/checkout/overlays/prod/kustomization.yaml';
+
+it("reverts prod's pin to its stable digest after the failed canary: the rollback offered is C2, a digest-only pull request from the build to C2, approved by a second member; Argo Rollouts goes straight back to the stable ReplicaSet, and the ledger's rollback reaches verified", async () => {
   const before = await rung('prod', 'releaser');
-  // After the abort prod runs C2 again, so C2 is no rollback target (rollback-digest-differs):
-  // the ledger has no other verified digest of prod, so the Rollout's ReplicaSet history
-  // names the one before it, C1 (revision 6; revision 8 is the aborted canary's).
+  // Prod's pods run C2 again, but the GitOps repository (and so the Rollout's spec) still
+  // pins the build, and the Rollout stays Degraded until the pin changes.
   expect(before.rung.digests).toEqual([C2]);
+  expect(before.rung.rollouts[0]).toMatchObject({
+    phase: 'Degraded',
+    aborted: true,
+  });
   expect(before.rollbackTarget).toMatchObject({
-    digest: C1,
-    evidence: 'replicaSets',
+    digest: C2,
+    evidence: 'ledger',
     allowed: true,
   });
 
@@ -230,7 +242,7 @@ it("rolls prod back after the failed canary: to the digest prod ran before the l
       entityRef: 'component:default/checkout',
       targetEnvironment: 'prod',
       kind: 'rollback',
-      reason: 'Build 812 failed its canary; back to 1.4.0',
+      reason: 'Build 812 failed its canary; back to 1.5.0',
     },
     'releaser',
   );
@@ -238,8 +250,20 @@ it("rolls prod back after the failed canary: to the digest prod ran before the l
   const { id } = requested.body.promotion;
   expect(requested.body.promotion).toMatchObject({
     kind: 'rollback',
-    digest: C1,
+    digest: C2,
     state: 'requested',
+  });
+  // The rule compared C2 with prod's pin, not with what its pods run.
+  expect(
+    requested.body.promotion.verdicts.find(
+      (v: { rule: string }) => v.rule === 'rollback-digest-differs',
+    ),
+  ).toEqual({
+    rule: 'rollback-digest-differs',
+    passed: true,
+    message: `Prod pins sha256:${'d4'.repeat(
+      6,
+    )}… (its aborted canary); its pods run sha256:867d848fca6f…; it is not pinned to sha256:867d848fca6f…`,
   });
   // Prod's gate holds a rollback too: the requester cannot approve it, a second member can.
   const selfApproved = await api.post(
@@ -256,15 +280,76 @@ it("rolls prod back after the failed canary: to the digest prod ran before the l
   expect(approved.status).toBe(200);
   expect(approved.body.promotion.state).toBe('pr-open');
 
-  await mergeAtTheStandIn(approved.body.promotion.pullRequest.number);
-  const { promotion, seen } = await reconcileUntil(id, ['verified', 'failed']);
+  // The pull request changes only the digest, from the build to C2.
+  const { number } = approved.body.promotion.pullRequest;
+  const pull = world.github
+    .state()
+    .repositories.find(repo => repo.fullName === 'acme/gitops')!
+    .pulls.find(p => p.number === number)!;
+  expect(pull.files).toEqual([PROD_FILE]);
+  const onMain = world.github.readFile('acme/gitops', PROD_FILE)!;
+  expect(onMain).toContain(BUILT);
+  expect(world.github.readFile('acme/gitops', PROD_FILE, pull.head)).toBe(
+    onMain.split(BUILT).join(C2),
+  );
+
+  await mergeAtTheStandIn(number);
+  const { promotion } = await reconcileUntil(id, ['verified', 'failed']);
+  expect(promotion.state).toBe('verified');
+  expect(promotion.kind).toBe('rollback');
+  // Back to the stable ReplicaSet: no steps, so no AnalysisRun of revision 9 to wait for.
+  expect(promotion.history[promotion.history.length - 1].message).toBe(
+    'Prod runs sha256:867d848fca6f… on all 5 replicas; rollout checkout Healthy; no analysis of this revision: Argo Rollouts fast-tracked the rollback',
+  );
+
+  const after = await rung('prod', 'releaser');
+  expect(after.rung.digests).toEqual([C2]);
+  expect(after.rung.rollouts[0]).toMatchObject({
+    phase: 'Healthy',
+    step: '5/5',
+    aborted: false,
+  });
+  expect(
+    after.rung.rollouts[0].analysisRuns.filter(
+      (r: { revision: number }) => r.revision === 9,
+    ),
+  ).toEqual([]);
+  expect(world.fixtures.gitops!.syncs()[5]).toMatchObject({
+    cluster: 'prod',
+    workload: 'Rollout checkout/checkout',
+    digest: C2,
+    revision: 9,
+    outcome: 'complete',
+    state: 'done',
+  });
+  // Prod pins and runs C2: the one before it, C1 (revision 6 of its Rollout, never in
+  // the ledger), is the next rollback target.
+  expect(after.rollbackTarget).toMatchObject({
+    digest: C1,
+    evidence: 'replicaSets',
+    allowed: true,
+  });
+});
+
+it("rolls prod back once more, to C1 outside any rollback window: Argo Rollouts walks the full canary with analysis again, and the ledger's rollback reaches verified", async () => {
+  const rollback = await requestIntoProd(
+    '1.5.0 misbehaves too; back to 1.4.0',
+    {
+      kind: 'rollback',
+    },
+  );
+  expect(rollback).toMatchObject({ kind: 'rollback', digest: C1 });
+  await mergeAtTheStandIn(rollback.pullRequest.number);
+  const { promotion, seen } = await reconcileUntil(rollback.id, [
+    'verified',
+    'failed',
+  ]);
   expect(promotion.state).toBe('verified');
   expect(seen).toContain('running');
-  expect(promotion.kind).toBe('rollback');
-  // C1's ReplicaSet is reused at a new revision (9); outside any rollback window Argo
-  // Rollouts re-runs the steps, so the verdict names the analysis of revision 9.
+  // C1's ReplicaSet is reused at a new revision (10); outside any rollback window Argo
+  // Rollouts re-runs the steps, so the verdict names the analysis of revision 10.
   expect(promotion.history[promotion.history.length - 1].message).toMatch(
-    /^Prod runs sha256:1f04c1cf8c64… on all 5 replicas; rollout checkout Healthy; analysis checkout-[a-z0-9]{10}-9-2 Successful$/,
+    /^Prod runs sha256:1f04c1cf8c64… on all 5 replicas; rollout checkout Healthy; analysis checkout-[a-z0-9]{10}-10-2 Successful$/,
   );
 
   const after = await rung('prod', 'releaser');
@@ -274,20 +359,15 @@ it("rolls prod back after the failed canary: to the digest prod ran before the l
     step: '5/5',
     aborted: false,
   });
-  expect(
-    after.rung.rollouts[0].analysisRuns.find(
-      (r: { revision: number }) => r.revision === 9,
-    ),
-  ).toMatchObject({ phase: 'Successful' });
-  expect(world.fixtures.gitops!.syncs()[5]).toMatchObject({
+  expect(world.fixtures.gitops!.syncs()[6]).toMatchObject({
     cluster: 'prod',
     workload: 'Rollout checkout/checkout',
     digest: C1,
-    revision: 9,
+    revision: 10,
     outcome: 'complete',
     state: 'done',
   });
-  // Now the ledger knows C2 ran verified in prod and prod does not run it: it is the target.
+  // Now the ledger knows C2 ran verified in prod and prod does not pin it: it is the target.
   expect(after.rollbackTarget).toMatchObject({
     digest: C2,
     evidence: 'ledger',

@@ -455,6 +455,39 @@ describe('a rung pinned to a digest its pods do not run (an aborted canary)', ()
     ]);
   });
 
+  it('offers no ReplicaSet of the failed canary once the pin is back on the stable digest', () => {
+    // prod after the revert: pins and runs V2 (its ReplicaSet reused at revision 6).
+    const reverted = rung('prod', [V2], {
+      workloads: [
+        deployment('prod', 5, 5, {
+          kind: 'Rollout',
+          specImages: [`ghcr.io/acme/shop@${V2}`],
+          revision: 6,
+          history: [
+            { revision: 3, firstRevision: 3, image: null, digests: [V1] },
+            { revision: 5, firstRevision: 5, image: null, digests: [V3] },
+            { revision: 6, firstRevision: 4, image: null, digests: [V2] },
+          ],
+        }),
+      ],
+    });
+    const ledger = ledgerAfterAbortedCanary.filter(
+      entry => entry.digest !== V1,
+    );
+    expect(
+      rollbackCandidates(reverted, ledger).map(c => [c.digest, c.evidence]),
+    ).toEqual([[V1, 'replicaSets']]);
+    // Without the ledger's word, the canary's ReplicaSet is just an earlier digest.
+    expect(rollbackCandidates(reverted, []).map(c => c.digest)).toEqual([
+      V3,
+      V1,
+    ]);
+    // Named, it is still a digest that ran here.
+    expect(
+      check({ digest: V3 }, { prod: reverted, promotions: ledger }).refusal,
+    ).toBeNull();
+  });
+
   it("offers the stable digest as the rung's rollback target", () => {
     expect(
       rollbackTargets({

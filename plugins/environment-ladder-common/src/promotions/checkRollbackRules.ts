@@ -53,7 +53,8 @@ export interface RollbackLedgerEntry {
  * none, those older ReplicaSets of the rung's workloads ran (newest revision first).
  * A digest the rung is pinned to now ({@link rungPins}: its workloads' specs, else what
  * its pods run) is never a candidate; after an aborted canary the stable digest its pods
- * still run is one, the first.
+ * still run is one, the first. A ReplicaSet whose digest the ledger last saw fail in
+ * the rung (an aborted canary) is not offered; it may still be named.
  *
  * @public
  */
@@ -94,6 +95,25 @@ export function rollbackCandidates(
   }
   if (fromLedger.length) return fromLedger;
 
+  // A ReplicaSet of a canary that failed there (the ledger's newest entry of its digest
+  // into the rung failed) ran, but it is no digest to offer going back to.
+  const failedHere = new Set<string>();
+  const decided = new Set<string>();
+  for (const promotion of promotions
+    .filter(
+      p =>
+        p.targetEnvironment === rung.name &&
+        (p.state === 'verified' || p.state === 'failed'),
+    )
+    .sort((a, b) =>
+      (b.updatedAt ?? b.createdAt ?? '').localeCompare(
+        a.updatedAt ?? a.createdAt ?? '',
+      ),
+    )) {
+    if (decided.has(promotion.digest)) continue;
+    decided.add(promotion.digest);
+    if (promotion.state === 'failed') failedHere.add(promotion.digest);
+  }
   const fromHistory: Array<RollbackCandidate & { revision: number }> = [];
   for (const workload of rung.workloads) {
     const history = workload.history ?? [];
@@ -102,7 +122,8 @@ export function rollbackCandidates(
     for (const entry of history) {
       if (entry === current) continue;
       for (const digest of entry.digests) {
-        if (pinned.has(digest) || seen.has(digest)) continue;
+        if (pinned.has(digest) || seen.has(digest) || failedHere.has(digest))
+          continue;
         seen.add(digest);
         fromHistory.push({
           digest,
