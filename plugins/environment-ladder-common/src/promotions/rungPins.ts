@@ -43,8 +43,8 @@ function specDigests(workload: WorkloadStatus): Digest[] | null {
  * the digest before it, until the pin changes. A rollback compares against the pin, so
  * that going back to the stable digest (what the pods run) is a change, and the
  * aborted digest (what the spec names) is not a rollback target. When any workload's
- * spec cannot be read as a digest, the rung's running digests stand in (`source:
- * 'pods'`), as before pins were read.
+ * spec cannot be read as a digest, the rung's running digests stand in
+ * (`source: 'pods'`), as before pins were read.
  *
  * @public
  */
