@@ -470,21 +470,23 @@ describe('planRollout, an Argo Rollouts canary', () => {
           now: NOW,
         }),
       ).pop()!;
-    // NEW's pods are the first plan's; the failing canary's plan scales NEW down to 4
-    // and back to 5, and then the revert to NEW scales nothing.
-    rollTo(NEW);
-    const aborted = rollTo(C2, true);
+    // C2's pods are the first plan's; the failing canary's plan scales C2 down to 4
+    // and back to 5 (the trust suite's order: with these digests a new pod of the
+    // second plan once took the name of a live one and replaced it, leaving 4), and
+    // then the revert to C2 scales nothing.
+    rollTo(C2);
+    const aborted = rollTo(`sha256:${'d4'.repeat(32)}`, true);
     const stablePods = (objects: KubeObject[]) =>
       inNamespace(objects, 'Pod', 'checkout').filter(
         p =>
           serviceStatus(p, 'checkout').imageID ===
-          `ghcr.io/acme/checkout@${NEW}`,
+          `ghcr.io/acme/checkout@${C2}`,
       );
     expect(stablePods(aborted)).toHaveLength(5);
     expect(
       rolloutStatus(aborted, 'checkout', 'checkout').replicas,
     ).toMatchObject({ ready: 5 });
-    const reverted = rollTo(NEW);
+    const reverted = rollTo(C2);
     expect(stablePods(reverted)).toHaveLength(5);
     expect(rolloutStatus(reverted, 'checkout', 'checkout')).toMatchObject({
       phase: 'Healthy',
