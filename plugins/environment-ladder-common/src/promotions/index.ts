@@ -46,6 +46,7 @@ export { updateImageDigest } from './updateImageDigest';
 export type { ImageDigestEdit } from './updateImageDigest';
 export type {
   InFlightPromotion,
+  LadderOverridableRefusal,
   LadderPromotionTarget,
   LadderPromotions,
   LadderRollbackTarget,
