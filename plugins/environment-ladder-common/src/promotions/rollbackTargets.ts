@@ -1,9 +1,8 @@
 import type { Ladder } from '../types';
 import { checkRollbackRules } from './checkRollbackRules';
 import type { PromotionGate } from './checkPromotionRules';
-import type { FreezeWindow } from './freezeWindows';
+import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
 import { rungLabel } from './internal';
-import { findActiveFreeze } from './freezeWindows';
 import { FREEZE_RULE, PERMISSION_RULE } from './promotionTargets';
 import type { LadderRollbackTarget, Promotion } from './types';
 
