@@ -171,8 +171,7 @@ describe('the ladder permissions', () => {
         expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
         expect(
           (permissions.authorizeConditional as jest.Mock).mock.calls[0][0].map(
-            (request: { permission: { name: string } }) =>
-              request.permission.name,
+            (asked: { permission: { name: string } }) => asked.permission.name,
           ),
         ).toEqual([
           'environment-ladder.freeze.override',
