@@ -47,36 +47,24 @@ test('a frozen staging: the tab shows the freeze, the button and the API refuse 
   // Asked anyway, through the API the button would call: refused, nothing recorded.
   const token = await guestToken(request, FROZEN_BACKEND);
   const headers = { Authorization: `Bearer ${token}` };
-  const response = await request.post(
-    `${FROZEN_BACKEND}/api/environment-ladder/promotions`,
-    {
+  const requestPromotion = (extra: object = {}) =>
+    request.post(`${FROZEN_BACKEND}/api/environment-ladder/promotions`, {
       headers,
       data: {
         entityRef: 'component:default/checkout',
         targetEnvironment: 'staging',
         reason: 'Release 1.5.0, frozen or not',
+        ...extra,
       },
-    },
-  );
+    });
+  const response = await requestPromotion();
   expect(response.status()).toBe(409);
   const { error } = await response.json();
   expect(error.message).toContain('target-is-not-frozen');
   expect(error.message).toContain(freeze.reason);
   // Overriding needs environment-ladder.freeze.override, which the demo's
   // policy gives only the platform team.
-  const override = await request.post(
-    `${FROZEN_BACKEND}/api/environment-ladder/promotions`,
-    {
-      headers,
-      data: {
-        entityRef: 'component:default/checkout',
-        targetEnvironment: 'staging',
-        reason: 'Release 1.5.0, frozen or not',
-        overrideFreeze: true,
-      },
-    },
-  );
-  expect(override.status()).toBe(403);
+  expect((await requestPromotion({ overrideFreeze: true })).status()).toBe(403);
   const ledger = await request.get(`${CHECKOUT}/promotions`, { headers });
   expect((await ledger.json()).items).toEqual([]);
 });

@@ -19,9 +19,9 @@ const SYSTEM_NAMESPACES = [
 const typeKey = (t: { group: string; version: string; plural: string }) =>
   `${groupVersionOf(t)}/${t.plural}`;
 
-function deterministicUid(seed: string): string {
+/** A uid made from `seed`, the same every run; shaped like the v4 UUIDs the API server hands out. */
+export function deterministicUid(seed: string): string {
   const hex = crypto.createHash('sha1').update(seed).digest('hex');
-  // Shaped like the v4 UUIDs the API server hands out.
   return [
     hex.slice(0, 8),
     hex.slice(8, 12),

@@ -420,6 +420,65 @@ describe('planRollout, an Argo Rollouts canary', () => {
     ).toEqual(new Set([`ghcr.io/acme/checkout@${C1}`]));
   });
 
+  it('fast-tracks a rollback within spec.rollbackWindow: no steps, no AnalysisRun, the older ReplicaSet promoted; outside the window the steps run again', () => {
+    const store = storeOf('prod');
+    applyPlan(
+      store,
+      planRollout(allObjects(store), {
+        workload: { kind: 'Rollout', namespace: 'checkout', name: 'checkout' },
+        image: `ghcr.io/acme/checkout@${NEW}`,
+        now: NOW,
+      }),
+    );
+    // Revision 7 (NEW) is stable; C1's ReplicaSet is revision 6, C0's revision 5.
+    const withWindow = (revisions: number) =>
+      allObjects(store).map(o =>
+        o.kind === 'Rollout' && o.metadata.name === 'checkout'
+          ? ({
+              ...o,
+              spec: { ...(o as any).spec, rollbackWindow: { revisions } },
+            } as KubeObject)
+          : o,
+      );
+    const rollbackTo = (digest: string, revisions: number) =>
+      planRollout(withWindow(revisions), {
+        workload: { kind: 'Rollout', namespace: 'checkout', name: 'checkout' },
+        image: `ghcr.io/acme/checkout@${digest}`,
+        now: NOW,
+      });
+    const analysisSteps = (plan: RolloutPlan) =>
+      plan.steps.filter(s => s.apply.some(o => o.kind === 'AnalysisRun'));
+
+    // C0 lies behind C1: outside a window of one revision, the steps and their analysis run.
+    const outside = rollbackTo(C0, 1);
+    expect(outside.revision).toBe(8);
+    expect(analysisSteps(outside).length).toBeGreaterThan(0);
+    expect(outside.steps.length).toBeGreaterThan(5);
+
+    const back = rollbackTo(C1, 1);
+    expect(back.outcome).toBe('complete');
+    expect(back.revision).toBe(8);
+    expect(analysisSteps(back)).toEqual([]);
+    expect(back.steps.map(s => s.description)).toEqual([
+      `checkout: revision 8 (${back.podTemplateHash})`,
+      'checkout: rollback within rollbackWindow, steps skipped',
+    ]);
+    const end = applyPlan(store, back).pop()!;
+    const status = rolloutStatus(end, 'checkout', 'checkout');
+    expect(status.phase).toBe('Healthy');
+    expect(status.step).toBe('5/5');
+    expect(status.aborted).toBe(false);
+    expect(status.images).toEqual([
+      expect.objectContaining({ digests: [C1], roles: ['stable'] }),
+    ]);
+    expect(status.analysisRuns.filter(r => r.revision === 8)).toEqual([]);
+    const pods = inNamespace(end, 'Pod', 'checkout');
+    expect(pods).toHaveLength(5);
+    expect(
+      new Set(pods.map(p => serviceStatus(p, 'checkout').imageID)),
+    ).toEqual(new Set([`ghcr.io/acme/checkout@${C1}`]));
+  });
+
   it("supersedes payments' canary in flight and runs the background analysis too; indefinite pauses last as long as timed ones", () => {
     const store = storeOf('prod');
     const plan = planRollout(allObjects(store), {

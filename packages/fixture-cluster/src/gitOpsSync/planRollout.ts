@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { deterministicUid } from '../ObjectStore';
 import { KubeObject } from '../types';
 
 /**
@@ -92,17 +93,6 @@ function hashOf(seed: string, length: number): string {
     out += HASH_ALPHABET[bytes[i] % HASH_ALPHABET.length];
   }
   return out;
-}
-
-function uidOf(seed: string): string {
-  const hex = crypto.createHash('sha1').update(seed).digest('hex');
-  return [
-    hex.slice(0, 8),
-    hex.slice(8, 12),
-    `4${hex.slice(13, 16)}`,
-    `${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}`,
-    hex.slice(20, 32),
-  ].join('-');
 }
 
 const keyOf = (o: {
@@ -287,7 +277,7 @@ function replicaSetFor(
     metadata: {
       name: rsName,
       namespace: owner.metadata.namespace,
-      uid: uidOf(`${owner.metadata.namespace}/ReplicaSet/${rsName}`),
+      uid: deterministicUid(`${owner.metadata.namespace}/ReplicaSet/${rsName}`),
       creationTimestamp: world.at,
       generation: 1,
       labels: { ...template.metadata.labels },
@@ -397,7 +387,7 @@ function newPod(
     name,
     namespace: rs.metadata.namespace,
     generateName: `${rs.metadata.name}-`,
-    uid: uidOf(`${rs.metadata.namespace}/Pod/${name}`),
+    uid: deterministicUid(`${rs.metadata.namespace}/Pod/${name}`),
     creationTimestamp: at,
     labels,
     ownerReferences: [
@@ -770,7 +760,9 @@ function newAnalysisRun(
     metadata: {
       name,
       namespace: rollout.metadata.namespace,
-      uid: uidOf(`${rollout.metadata.namespace}/AnalysisRun/${name}`),
+      uid: deterministicUid(
+        `${rollout.metadata.namespace}/AnalysisRun/${name}`,
+      ),
       creationTimestamp: world.at,
       generation: 1,
       annotations: { 'rollout.argoproj.io/revision': String(revision) },
@@ -865,6 +857,44 @@ function measureRun(world: PlanWorld, run: Any, failing: boolean): string {
   }
   world.put(run);
   return run.status.phase;
+}
+
+/** The revision a ReplicaSet was created at: its lowest, past ones in `revision-history`. */
+function firstRevisionOf(rs: KubeObject): number {
+  const history = String(
+    rs.metadata.annotations?.['rollout.argoproj.io/revision-history'] ?? '',
+  )
+    .split(',')
+    .map(Number)
+    .filter(n => Number.isInteger(n) && n > 0);
+  return Math.min(revisionOf(rs), ...history);
+}
+
+/**
+ * Whether moving to the ReplicaSet of `hash` is a rollback within
+ * `spec.rollbackWindow`, as Argo Rollouts decides it: that ReplicaSet is older than
+ * the stable one, and fewer than `revisions` ReplicaSets were created between the two.
+ * The controller orders them by creationTimestamp; the stand-in by the revision each
+ * was created at (the same order, without ties within a second).
+ */
+function rollbackWithinWindow(
+  owned: KubeObject[],
+  hash: string,
+  stableRs: KubeObject,
+  window: Any,
+): boolean {
+  const revisions = Number(window?.revisions ?? 0);
+  if (!(revisions > 0)) return false;
+  const target = owned.find(rs => rs.metadata.labels?.[ROLLOUT_HASH] === hash);
+  if (!target) return false;
+  const targetCreated = firstRevisionOf(target);
+  const stableCreated = firstRevisionOf(stableRs);
+  if (!(targetCreated < stableCreated)) return false;
+  const between = owned.filter(rs => {
+    const created = firstRevisionOf(rs);
+    return created > targetCreated && created < stableCreated;
+  }).length;
+  return between < revisions;
 }
 
 function planCanary(
@@ -1040,12 +1070,7 @@ function planCanary(
       },
     };
   };
-  const scaleTo = (weight: number) => {
-    const canaryCount = Math.ceil((desired * weight) / 100);
-    const stableCount =
-      trafficRouted && canary.dynamicStableScale !== true
-        ? desired
-        : Math.ceil((desired * (100 - weight)) / 100);
+  const scaleCanaryAndStable = (canaryCount: number, stableCount: number) => {
     scaleReplicaSet(
       world,
       rsNow(canaryRs.metadata.name),
@@ -1063,6 +1088,13 @@ function planCanary(
       );
     }
   };
+  const scaleTo = (weight: number) =>
+    scaleCanaryAndStable(
+      Math.ceil((desired * weight) / 100),
+      trafficRouted && canary.dynamicStableScale !== true
+        ? desired
+        : Math.ceil((desired * (100 - weight)) / 100),
+    );
 
   // Step 0: the new revision, its ReplicaSet, and any other canary superseded.
   world.step(0, `${rollout.metadata.name}: revision ${revision} (${hash})`);
@@ -1082,6 +1114,45 @@ function planCanary(
   delete s0.controllerPause;
   s0.canary = {};
 
+  if (
+    hash !== stableHash &&
+    stableRs &&
+    rollbackWithinWindow(owned, hash, stableRs, ro.spec.rollbackWindow)
+  ) {
+    // A rollback within spec.rollbackWindow: Argo Rollouts skips every step (and so
+    // every analysis), scales the older ReplicaSet up and promotes it once available.
+    s0.currentStepIndex = steps.length;
+    setWeights(0);
+    writeRollout('Progressing', 'more replicas need to be updated');
+    world.step(
+      SET_WEIGHT_MS,
+      `${rollout.metadata.name}: rollback within rollbackWindow, steps skipped`,
+    );
+    scaleReplicaSet(
+      world,
+      rsNow(canaryRs.metadata.name),
+      desired,
+      ROLLOUT_HASH,
+      repository,
+    );
+    scaleReplicaSet(
+      world,
+      rsNow(stableRs.metadata.name),
+      0,
+      ROLLOUT_HASH,
+      repository,
+    );
+    status().stableRS = hash;
+    status().canary = {};
+    writeRollout('Healthy', '');
+    return {
+      workload,
+      revision,
+      podTemplateHash: hash,
+      outcome: 'complete',
+      steps: world.steps,
+    };
+  }
   if (hash === stableHash) {
     // Back to the stable ReplicaSet: Argo Rollouts skips the steps.
     s0.currentStepIndex = steps.length;
@@ -1144,22 +1215,7 @@ function planCanary(
     world.step(1000, `${rollout.metadata.name}: aborted`);
     const at = world.at;
     const message = `RolloutAborted: Rollout aborted update to revision ${revision}: ${run.status.message}`;
-    scaleReplicaSet(
-      world,
-      rsNow(canaryRs.metadata.name),
-      0,
-      ROLLOUT_HASH,
-      repository,
-    );
-    if (stableRs && stableRs.metadata.name !== canaryRs.metadata.name) {
-      scaleReplicaSet(
-        world,
-        rsNow(stableRs.metadata.name),
-        desired,
-        ROLLOUT_HASH,
-        repository,
-      );
-    }
+    scaleCanaryAndStable(0, desired);
     if (background && background.status.phase === 'Running') {
       background.status.phase = 'Successful';
       background.status.message = 'Run Terminated';
@@ -1289,22 +1345,7 @@ function planCanary(
     while (background.status.phase === 'Running') measureBackground();
     if (background.status.phase === 'Failed') return abort(background);
   }
-  scaleReplicaSet(
-    world,
-    rsNow(canaryRs.metadata.name),
-    desired,
-    ROLLOUT_HASH,
-    repository,
-  );
-  if (stableRs && stableRs.metadata.name !== canaryRs.metadata.name) {
-    scaleReplicaSet(
-      world,
-      rsNow(stableRs.metadata.name),
-      0,
-      ROLLOUT_HASH,
-      repository,
-    );
-  }
+  scaleCanaryAndStable(desired, 0);
   const s = status();
   s.stableRS = hash;
   s.currentStepIndex = steps.length;

@@ -6,6 +6,9 @@ import {
   type TrustBackend,
   type TrustWorld,
 } from './__testUtils__/startTrustWorld';
+import { gitOpsLadderDriver } from './__testUtils__/gitOpsLadderDriver';
+
+type Driver = ReturnType<typeof gitOpsLadderDriver>;
 
 /**
  * A promotion all the way (issue 16.7): the fixture clusters follow acme/gitops on the
@@ -17,12 +20,18 @@ import {
  *
  * The cases run in order on one world, each from where the one before left the ladder:
  * checkout 1.5.0 (C2) climbs staging and prod; then a new build from CI climbs dev,
- * staging and prod, where its canary fails.
+ * staging and prod, where its canary fails; then prod is rolled back, approved, merged,
+ * synced and verified. (gitOpsRollbackWindow.test.ts: a Rollout with a rollback window.)
  */
 jest.setTimeout(120_000);
 
 let world: TrustWorld;
 let api: TrustBackend;
+let promotionState: Driver['promotionState'];
+let reconcileUntil: Driver['reconcileUntil'];
+let mergeAtTheStandIn: Driver['mergeAtTheStandIn'];
+let rung: Driver['rung'];
+let requestIntoProd: Driver['requestIntoProd'];
 
 /** A build CI brings into dev; its canary analysis fails in prod. */
 const BUILT = `sha256:${'d4'.repeat(32)}`;
@@ -37,62 +46,18 @@ beforeAll(async () => {
     claimDuration: '1s',
     externalAccess: CI_EXTERNAL_ACCESS,
   });
+  ({
+    promotionState,
+    reconcileUntil,
+    mergeAtTheStandIn,
+    rung,
+    requestIntoProd,
+  } = gitOpsLadderDriver(world, api));
 });
 
 afterAll(async () => {
   await world?.close();
 });
-
-const CHECKOUT = '/entities/component/default/checkout';
-
-async function promotionState(id: string) {
-  const response = await api.get(`${CHECKOUT}/promotions`);
-  expect(response.status).toBe(200);
-  return response.body.items.find((p: { id: string }) => p.id === id);
-}
-
-/** Runs reconciler passes, as the scheduler would every reconcileEvery, until the promotion ends. */
-async function reconcileUntil(
-  id: string,
-  states: string[],
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  const seen: string[] = [];
-  for (;;) {
-    await api.reconcile();
-    const promotion = await promotionState(id);
-    if (seen[seen.length - 1] !== promotion.state) seen.push(promotion.state);
-    if (states.includes(promotion.state)) return { promotion, seen };
-    if (Date.now() > deadline) {
-      throw new Error(
-        `promotion ${id} still ${
-          promotion.state
-        } after ${timeoutMs} ms (seen ${seen.join(' → ')})`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-async function mergeAtTheStandIn(number: number) {
-  const response = await fetch(
-    `${world.github.url}/_fixture/pulls/acme/gitops/${number}/merge`,
-    { method: 'POST' },
-  );
-  expect(response.status).toBe(200);
-}
-
-async function rung(name: string) {
-  const ladder = await api.get(`${CHECKOUT}/ladder`);
-  expect(ladder.status).toBe(200);
-  return {
-    rung: ladder.body.rungs.find((r: { name: string }) => r.name === name),
-    rollbackTarget: ladder.body.promotions.rollbackTargets.find(
-      (t: { targetEnvironment: string }) => t.targetEnvironment === name,
-    ),
-  };
-}
 
 it('promotes checkout to staging: the pull request merged at the stand-in rolls staging out, and the ledger reaches verified', async () => {
   const before = await rung('staging');
@@ -146,25 +111,7 @@ it('promotes checkout to staging: the pull request merged at the stand-in rolls 
   expect(after.rollbackTarget).toMatchObject({ digest: C1, allowed: true });
 });
 
-/** A promotion into prod: requested by the platform team, approved by another member. */
-async function promoteToProd(reason: string) {
-  const requested = await api.post(
-    '/promotions',
-    {
-      entityRef: 'component:default/checkout',
-      targetEnvironment: 'prod',
-      reason,
-    },
-    'releaser',
-  );
-  expect(requested.status).toBe(201);
-  const { id } = requested.body.promotion;
-  expect(requested.body.promotion.state).toBe('requested');
-  const approved = await api.post(`/promotions/${id}/approve`, {}, 'approver');
-  expect(approved.status).toBe(200);
-  expect(approved.body.promotion.state).toBe('pr-open');
-  return approved.body.promotion;
-}
+const promoteToProd = (reason: string) => requestIntoProd(reason);
 
 it('promotes the same digest to prod: the canary walks its steps, its analysis succeeds, and the ledger reaches verified', async () => {
   const requested = await promoteToProd('Ship 1.5.0 to prod');
@@ -251,12 +198,9 @@ it("brings a CI build up the ladder: dev and staging verified, and prod's canary
     rollout.analysisRuns.find((r: { revision: number }) => r.revision === 8),
   ).toMatchObject({ phase: 'Failed' });
   // The rollback of prod is offered to whoever may promote there.
-  const releaserLadder = await api.get(`${CHECKOUT}/ladder`, 'releaser');
-  expect(
-    releaserLadder.body.promotions.rollbackTargets.find(
-      (t: { targetEnvironment: string }) => t.targetEnvironment === 'prod',
-    ),
-  ).toMatchObject({ allowed: true });
+  expect((await rung('prod', 'releaser')).rollbackTarget).toMatchObject({
+    allowed: true,
+  });
   expect(
     world.fixtures.gitops!.syncs().map(s => [s.cluster, s.outcome]),
   ).toEqual([
@@ -266,4 +210,87 @@ it("brings a CI build up the ladder: dev and staging verified, and prod's canary
     ['staging', 'complete'],
     ['prod', 'aborted'],
   ]);
+});
+
+it("rolls prod back after the failed canary: to the digest prod ran before the last verified one (that one runs again), approved by a second member; Argo Rollouts walks the full canary with analysis again, and the ledger's rollback reaches verified", async () => {
+  const before = await rung('prod', 'releaser');
+  // After the abort prod runs C2 again, so C2 is no rollback target (rollback-digest-differs):
+  // the ledger has no other verified digest of prod, so the Rollout's ReplicaSet history
+  // names the one before it, C1 (revision 6; revision 8 is the aborted canary's).
+  expect(before.rung.digests).toEqual([C2]);
+  expect(before.rollbackTarget).toMatchObject({
+    digest: C1,
+    evidence: 'replicaSets',
+    allowed: true,
+  });
+
+  const requested = await api.post(
+    '/promotions',
+    {
+      entityRef: 'component:default/checkout',
+      targetEnvironment: 'prod',
+      kind: 'rollback',
+      reason: 'Build 812 failed its canary; back to 1.4.0',
+    },
+    'releaser',
+  );
+  expect(requested.status).toBe(201);
+  const { id } = requested.body.promotion;
+  expect(requested.body.promotion).toMatchObject({
+    kind: 'rollback',
+    digest: C1,
+    state: 'requested',
+  });
+  // Prod's gate holds a rollback too: the requester cannot approve it, a second member can.
+  const selfApproved = await api.post(
+    `/promotions/${id}/approve`,
+    {},
+    'releaser',
+  );
+  expect(selfApproved.status).toBe(409);
+  expect(selfApproved.body.error.message).toMatch(
+    /^Rule approver-is-not-requester: /,
+  );
+  expect((await promotionState(id)).state).toBe('requested');
+  const approved = await api.post(`/promotions/${id}/approve`, {}, 'approver');
+  expect(approved.status).toBe(200);
+  expect(approved.body.promotion.state).toBe('pr-open');
+
+  await mergeAtTheStandIn(approved.body.promotion.pullRequest.number);
+  const { promotion, seen } = await reconcileUntil(id, ['verified', 'failed']);
+  expect(promotion.state).toBe('verified');
+  expect(seen).toContain('running');
+  expect(promotion.kind).toBe('rollback');
+  // C1's ReplicaSet is reused at a new revision (9); outside any rollback window Argo
+  // Rollouts re-runs the steps, so the verdict names the analysis of revision 9.
+  expect(promotion.history[promotion.history.length - 1].message).toMatch(
+    /^Prod runs sha256:1f04c1cf8c64… on all 5 replicas; rollout checkout Healthy; analysis checkout-[a-z0-9]{10}-9-2 Successful$/,
+  );
+
+  const after = await rung('prod', 'releaser');
+  expect(after.rung.digests).toEqual([C1]);
+  expect(after.rung.rollouts[0]).toMatchObject({
+    phase: 'Healthy',
+    step: '5/5',
+    aborted: false,
+  });
+  expect(
+    after.rung.rollouts[0].analysisRuns.find(
+      (r: { revision: number }) => r.revision === 9,
+    ),
+  ).toMatchObject({ phase: 'Successful' });
+  expect(world.fixtures.gitops!.syncs()[5]).toMatchObject({
+    cluster: 'prod',
+    workload: 'Rollout checkout/checkout',
+    digest: C1,
+    revision: 9,
+    outcome: 'complete',
+    state: 'done',
+  });
+  // Now the ledger knows C2 ran verified in prod and prod does not run it: it is the target.
+  expect(after.rollbackTarget).toMatchObject({
+    digest: C2,
+    evidence: 'ledger',
+    allowed: true,
+  });
 });

@@ -254,6 +254,109 @@ describe('nextPromotionState', () => {
       ).toBe('verified');
     });
 
+    describe('a rollback into a rung whose gate requires analysis', () => {
+      // Revision 12 reuses the ReplicaSet of V2; revisions 10 and 11 kept their runs.
+      const prodRollout = {
+        ...deployment('prod', 5),
+        kind: 'Rollout' as const,
+        cluster: 'prod-cluster',
+        namespace: 'shop-prod',
+        name: 'shop',
+        revision: 12,
+      };
+      const rollback = (state: PromotionState) => ({
+        ...promotion(state),
+        kind: 'rollback' as const,
+      });
+      const withRuns = (runs: ReturnType<typeof analysisRun>[]) =>
+        verifiedRolloutRung({
+          workloads: [prodRollout],
+          rollouts: [rollout({ analysisRuns: runs })],
+        });
+      const earlierRuns = [
+        { ...analysisRun('shop-v2-10', 'Successful'), revision: 10 },
+        { ...analysisRun('shop-bad-11', 'Failed'), revision: 11 },
+      ];
+
+      it('is verified without a run of its revision: Argo Rollouts fast-tracks a rollback within rollbackWindow', () => {
+        expect(
+          nextPromotionState(rollback('running'), {
+            targetRung: withRuns(earlierRuns),
+            requireAnalysis: true,
+          }),
+        ).toEqual({
+          state: 'verified',
+          message:
+            'prod runs sha256:b2b2b2b2b2b2… on all 5 replicas; rollout shop Healthy; no analysis of this revision: Argo Rollouts fast-tracked the rollback',
+        });
+        // A promotion in the same state still waits for its analysis.
+        expect(
+          nextPromotionState(promotion('running'), {
+            targetRung: withRuns(earlierRuns),
+            requireAnalysis: true,
+          }),
+        ).toBeNull();
+      });
+
+      it('waits for the analysis of its revision when the steps run again; a failed run holds it back', () => {
+        const running = withRuns([
+          ...earlierRuns,
+          { ...analysisRun('shop-v2-12', 'Running'), revision: 12 },
+        ]);
+        expect(
+          nextPromotionState(rollback('running'), {
+            targetRung: running,
+            requireAnalysis: true,
+          }),
+        ).toBeNull();
+        const failedRun = withRuns([
+          { ...analysisRun('shop-v2-12', 'Failed'), revision: 12 },
+        ]);
+        expect(
+          nextPromotionState(rollback('running'), {
+            targetRung: failedRun,
+            requireAnalysis: true,
+          }),
+        ).toBeNull();
+        const succeeded = withRuns([
+          ...earlierRuns,
+          { ...analysisRun('shop-v2-12', 'Successful'), revision: 12 },
+        ]);
+        expect(
+          nextPromotionState(rollback('running'), {
+            targetRung: succeeded,
+            requireAnalysis: true,
+          })?.message,
+        ).toBe(
+          'prod runs sha256:b2b2b2b2b2b2… on all 5 replicas; rollout shop Healthy; analysis shop-v2-12 Successful',
+        );
+      });
+
+      it('is not verified before the rung runs only its digest, all replicas ready, the rollout Healthy', () => {
+        for (const targetRung of [
+          rung('prod', [V1, V2], {
+            workloads: [prodRollout],
+            rollouts: [rollout({ analysisRuns: earlierRuns })],
+          }),
+          verifiedRolloutRung({
+            workloads: [prodRollout],
+            replicas: { ready: 4, desired: 5 },
+          }),
+          verifiedRolloutRung({
+            workloads: [prodRollout],
+            rollouts: [rollout({ phase: 'Progressing' })],
+          }),
+        ]) {
+          expect(
+            nextPromotionState(rollback('running'), {
+              targetRung,
+              requireAnalysis: true,
+            }),
+          ).toBeNull();
+        }
+      });
+    });
+
     it.each([
       ['the canary still runs next to the old digest', rung('prod', [V1, V2])],
       [

@@ -2,7 +2,7 @@ import type { LadderRung } from '../types';
 import { rungLabel } from './internal';
 import { shortDigest } from '../domain/shortDigest';
 import { isPromotionTerminal } from './promotionStates';
-import type { Promotion, PromotionState } from './types';
+import type { Promotion, PromotionKind, PromotionState } from './types';
 
 /**
  * What the reconciler saw of a promotion: its pull request and the target rung.
@@ -29,14 +29,25 @@ export interface PromotionObservation {
  * - running → failed: a rollout of the target aborted or went Degraded, or a Deployment
  *   exceeded its progress deadline.
  * - running → verified: the target runs only the digest with all replicas ready, and
- *   every rollout is Healthy with every AnalysisRun Successful (at least one when
- *   `requireAnalysis`), or, without rollouts, every Deployment is fully available.
+ *   every rollout is Healthy with every AnalysisRun of its current revision Successful
+ *   (at least one when `requireAnalysis`, except for a rollback: see below), or,
+ *   without rollouts, every Deployment is fully available.
+ * A rollback (`kind: 'rollback'`) into a rung whose gate requires analysis is verified
+ * without an AnalysisRun of the current revision: Argo Rollouts fast-tracks a rollback
+ * that lands within `spec.rollbackWindow` (or back on the stable ReplicaSet of an
+ * unfinished update), skipping every step and so every analysis, and the digest ran in
+ * the rung before (the rollback rules demand it). A run of the current revision that
+ * exists must still be Successful; outside a rollback window the controller re-runs the
+ * steps, and the rollback waits for their analysis like a promotion.
  * A target rung that could not be read changes nothing. Terminal states never change.
  *
  * @public
  */
 export function nextPromotionState(
-  current: Pick<Promotion, 'state' | 'digest' | 'targetEnvironment'>,
+  current: Pick<Promotion, 'state' | 'digest' | 'targetEnvironment'> & {
+    /** Default `promotion`. */
+    kind?: PromotionKind;
+  },
   observation: PromotionObservation,
 ): { state: PromotionState; message: string } | null {
   if (isPromotionTerminal(current.state)) {
@@ -77,6 +88,7 @@ export function nextPromotionState(
         current.digest,
         targetRung,
         observation.requireAnalysis,
+        current.kind === 'rollback',
       );
     default:
       return null;
@@ -87,6 +99,7 @@ function runningStep(
   digest: string,
   rung: LadderRung | undefined,
   requireAnalysis: boolean | undefined,
+  rollback: boolean,
 ): { state: PromotionState; message: string } | null {
   if (!rung || rung.error) return null;
   const label = rungLabel(rung);
@@ -147,7 +160,9 @@ function runningStep(
       );
     });
     if (!runs.every(run => run.phase === 'Successful')) return null;
-    if (requireAnalysis && runs.length === 0) return null;
+    // A rollback Argo Rollouts fast-tracked (rollbackWindow) has no run to wait for.
+    const skippedAnalysis = requireAnalysis && runs.length === 0;
+    if (skippedAnalysis && !rollback) return null;
     return {
       state: 'verified',
       message: `${label} runs ${shortDigest(digest)} on all ${
@@ -157,6 +172,10 @@ function runningStep(
         .join(', ')}${
         runs.length
           ? `; ${runs.map(run => `analysis ${run.name} Successful`).join(', ')}`
+          : ''
+      }${
+        skippedAnalysis
+          ? '; no analysis of this revision: Argo Rollouts fast-tracked the rollback'
           : ''
       }`,
     };
