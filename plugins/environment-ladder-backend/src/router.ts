@@ -13,6 +13,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   parseMetricsPeriod,
+  findActiveFreeze,
   promotionTargets,
   rollbackTargets,
   type Ladder,
@@ -409,9 +410,23 @@ export async function createRouter(options: {
     const candidates = config.rungs
       .filter(rung => rung.clusters.length > 0 && rung.kind !== 'preview')
       .map(rung => rung.name);
+    const now = new Date();
+    // The override permissions are asked only when they could change an answer:
+    // a candidate rung frozen now, or an approval an emergency rollback could skip.
+    const observed = promotionRungs.filter(rung =>
+      candidates.includes(rung.name),
+    );
+    const ask = {
+      freeze: observed.some(
+        rung => findActiveFreeze(rung.freezes ?? [], now) !== null,
+      ),
+      emergency:
+        config.rollbackEmergencyAllowed &&
+        observed.some(rung => rung.gate.type === 'review-and-approval'),
+    };
     // Only users promote (see POST /promotions); for a service reading the
     // ladder the permission question is not asked.
-    const [promotions, permitted] = await Promise.all([
+    const [promotions, permitted, overrides] = await Promise.all([
       promotionService.listForEntity(stringifyEntityRef(entity)),
       isUser(credentials)
         ? permissionChecks.promotableEnvironments(
@@ -420,6 +435,9 @@ export async function createRouter(options: {
             candidates,
           )
         : null,
+      isUser(credentials)
+        ? permissionChecks.overridePermissions(credentials, entity, ask)
+        : { mayOverrideFreeze: false, mayRollBackInEmergency: false },
     ]);
     const permittedSet = permitted ? new Set(permitted) : null;
     return {
@@ -428,6 +446,8 @@ export async function createRouter(options: {
         rungs: promotionRungs,
         promotions,
         permitted: permittedSet,
+        mayOverrideFreeze: overrides.mayOverrideFreeze,
+        now,
       }),
       rollbackTargets: rollbackTargets({
         ladder,
@@ -435,6 +455,9 @@ export async function createRouter(options: {
         promotions,
         permitted: permittedSet,
         emergencyAllowed: config.rollbackEmergencyAllowed,
+        mayOverrideFreeze: overrides.mayOverrideFreeze,
+        mayRollBackInEmergency: overrides.mayRollBackInEmergency,
+        now,
       }),
     };
   }

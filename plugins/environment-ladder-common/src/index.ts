@@ -39,6 +39,7 @@ export type {
 } from './previews/types';
 export type {
   InFlightPromotion,
+  LadderOverridableRefusal,
   LadderPromotionTarget,
   LadderPromotions,
   LadderRollbackTarget,

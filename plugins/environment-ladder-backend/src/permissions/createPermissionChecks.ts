@@ -45,6 +45,16 @@ export interface PermissionChecks {
     credentials: BackstageCredentials,
     entity: Entity,
   ): Promise<void>;
+  /**
+   * Whether the caller may override a freeze and take the emergency path of a rollback
+   * for this entity: one batched decision for the permissions asked; one not asked is
+   * false.
+   */
+  overridePermissions(
+    credentials: BackstageCredentials,
+    entity: Entity,
+    ask: { freeze: boolean; emergency: boolean },
+  ): Promise<{ mayOverrideFreeze: boolean; mayRollBackInEmergency: boolean }>;
   /** The rungs, of those given, into which the caller may promote this entity. */
   promotableEnvironments(
     credentials: BackstageCredentials,
@@ -126,6 +136,28 @@ export function createPermissionChecks(options: {
           )} without an approval (emergency rollback)`,
         );
       }
+    },
+
+    async overridePermissions(credentials, entity, ask) {
+      const asked = [
+        ...(ask.freeze ? [freezeOverridePermission] : []),
+        ...(ask.emergency ? [rollbackEmergencyPermission] : []),
+      ];
+      if (asked.length === 0) {
+        return { mayOverrideFreeze: false, mayRollBackInEmergency: false };
+      }
+      const decisions = await permissions.authorizeConditional(
+        asked.map(permission => ({ permission })),
+        { credentials },
+      );
+      const granted = (permission: typeof ladderReadPermission) => {
+        const index = asked.indexOf(permission);
+        return index >= 0 && authorize(decisions[index], { entity });
+      };
+      return {
+        mayOverrideFreeze: granted(freezeOverridePermission),
+        mayRollBackInEmergency: granted(rollbackEmergencyPermission),
+      };
     },
 
     async promotableEnvironments(credentials, entity, environments) {

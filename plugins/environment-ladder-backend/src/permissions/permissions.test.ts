@@ -148,4 +148,72 @@ describe('the ladder permissions', () => {
       ),
     );
   });
+
+  describe('whether a viewer may override', () => {
+    it.each<[string, boolean]>([
+      ['user:default/releaser', true],
+      ['user:default/shopper', false],
+      ['user:default/outsider', false],
+    ])(
+      'asks %s both permissions in one batch (granted: %s)',
+      async (user, granted) => {
+        const permissions = permissionsFor(user);
+        const checks = createPermissionChecks({ permissions });
+        await expect(
+          checks.overridePermissions(mockCredentials.user(user), checkout, {
+            freeze: true,
+            emergency: true,
+          }),
+        ).resolves.toEqual({
+          mayOverrideFreeze: granted,
+          mayRollBackInEmergency: granted,
+        });
+        expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
+        expect(
+          (permissions.authorizeConditional as jest.Mock).mock.calls[0][0].map(
+            (asked: { permission: { name: string } }) => asked.permission.name,
+          ),
+        ).toEqual([
+          'environment-ladder.freeze.override',
+          'environment-ladder.rollback.emergency',
+        ]);
+      },
+    );
+
+    it('asks only what could change an answer, and nothing when nothing could', async () => {
+      const permissions = permissionsFor('user:default/releaser');
+      const checks = createPermissionChecks({ permissions });
+      const credentials = mockCredentials.user('user:default/releaser');
+      await expect(
+        checks.overridePermissions(credentials, checkout, {
+          freeze: false,
+          emergency: false,
+        }),
+      ).resolves.toEqual({
+        mayOverrideFreeze: false,
+        mayRollBackInEmergency: false,
+      });
+      expect(permissions.authorizeConditional).not.toHaveBeenCalled();
+
+      await expect(
+        checks.overridePermissions(credentials, checkout, {
+          freeze: false,
+          emergency: true,
+        }),
+      ).resolves.toEqual({
+        mayOverrideFreeze: false,
+        mayRollBackInEmergency: true,
+      });
+      expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
+      expect(
+        (permissions.authorizeConditional as jest.Mock).mock.calls[0][0],
+      ).toEqual([
+        {
+          permission: expect.objectContaining({
+            name: 'environment-ladder.rollback.emergency',
+          }),
+        },
+      ]);
+    });
+  });
 });

@@ -137,3 +137,62 @@ it("shows the freeze on the ladder's promotion target, refused in the rule's wor
     );
     expect(prod.freeze).toBeNull();
   }));
+
+it('tells a viewer who may override the freeze that they may, and nobody else', () =>
+  tally.trial(async () => {
+    await world.reset();
+    type Target = { targetEnvironment: string };
+    const ladderAs = async (caller: 'user' | 'releaser') => {
+      const response = await api.get(
+        '/entities/component/default/checkout/ladder',
+        caller,
+      );
+      expect(response.status).toBe(200);
+      const { targets, rollbackTargets } = response.body.promotions;
+      return {
+        staging: targets.find((t: Target) => t.targetEnvironment === 'staging'),
+        prod: targets.find((t: Target) => t.targetEnvironment === 'prod'),
+        stagingRollback: rollbackTargets.find(
+          (t: Target) => t.targetEnvironment === 'staging',
+        ),
+      };
+    };
+
+    // The platform team holds environment-ladder.freeze.override: the refusal stands,
+    // with what may override it.
+    const releaser = await ladderAs('releaser');
+    expect(releaser.staging).toMatchObject({
+      allowed: false,
+      rule: 'target-is-not-frozen',
+      overridable: 'freeze',
+      freeze: { reason: 'Release freeze for the audit' },
+    });
+    expect(releaser.stagingRollback).toMatchObject({
+      allowed: false,
+      rule: 'target-is-not-frozen',
+      overridable: 'freeze',
+      freeze: {
+        reason: 'Release freeze for the audit',
+        until: UNTIL.toISOString(),
+      },
+    });
+    expect(releaser.prod).not.toHaveProperty('overridable');
+
+    // The service's owner does not: the same refusal, nothing to override with.
+    const owner = await ladderAs('user');
+    expect(owner.staging).toEqual({
+      targetEnvironment: 'staging',
+      sourceEnvironment: releaser.staging.sourceEnvironment,
+      digest: releaser.staging.digest,
+      allowed: false,
+      rule: 'target-is-not-frozen',
+      reason: releaser.staging.reason,
+      freeze: releaser.staging.freeze,
+    });
+    expect(owner.stagingRollback).toMatchObject({
+      allowed: false,
+      rule: 'target-is-not-frozen',
+    });
+    expect(owner.stagingRollback).not.toHaveProperty('overridable');
+    expect(owner.stagingRollback).not.toHaveProperty('emergencyAvailable');
+  }));

@@ -275,3 +275,49 @@ it('takes the emergency path only where the platform allows it and for those the
     });
     expect(await world.brokenPromises()).toEqual([]);
   }));
+
+it('tells only a viewer who may skip prod’s approval, on a backend that allows it, that they may', () =>
+  tally.trial(async () => {
+    await world.reset();
+    const prodAs = async (
+      backend: TrustBackend,
+      caller: 'user' | 'releaser',
+    ) => {
+      const response = await backend.get(
+        '/entities/component/default/checkout/ladder',
+        caller,
+      );
+      expect(response.status).toBe(200);
+      return rollbackTarget(response.body, 'prod');
+    };
+    expect(await prodAs(emergencyApi, 'releaser')).toEqual({
+      targetEnvironment: 'prod',
+      digest: C0,
+      evidence: 'replicaSets',
+      allowed: true,
+      rule: null,
+      reason: null,
+      emergencyAvailable: true,
+    });
+    // The same viewer on a backend whose config keeps every approval.
+    expect(await prodAs(api, 'releaser')).toEqual({
+      targetEnvironment: 'prod',
+      digest: C0,
+      evidence: 'replicaSets',
+      allowed: true,
+      rule: null,
+      reason: null,
+    });
+    // The owner holds neither prod nor the emergency permission: nothing changes.
+    const owner = await prodAs(emergencyApi, 'user');
+    expect(owner).toMatchObject({ allowed: false, rule: 'permission' });
+    expect(owner).not.toHaveProperty('emergencyAvailable');
+    // Staging's gate needs no approval: there is nothing to skip.
+    const staging = await emergencyApi.get(
+      '/entities/component/default/checkout/ladder',
+      'releaser',
+    );
+    expect(rollbackTarget(staging.body, 'staging')).not.toHaveProperty(
+      'emergencyAvailable',
+    );
+  }));

@@ -696,4 +696,173 @@ describe('rollbackTargets', () => {
       reason: expect.stringMatching(/pull request #4.*\.$/),
     });
   });
+
+  const frozenProd = RUNG_RULES.map(r =>
+    r.name === 'prod'
+      ? {
+          ...r,
+          freezes: [
+            {
+              reason: 'Year-end freeze',
+              from: '2026-12-01T00:00:00Z',
+              until: '2026-12-02T00:00:00Z',
+            },
+          ],
+        }
+      : r,
+  );
+  const at = new Date('2026-12-01T12:00:00Z');
+
+  it('is overridable only by a viewer who may override the freeze', () => {
+    const [withoutPermission] = rollbackTargets({
+      ladder,
+      rungs: frozenProd,
+      promotions: [],
+      permitted: null,
+      emergencyAllowed: false,
+      now: at,
+    });
+    expect(withoutPermission).toMatchObject({
+      allowed: false,
+      rule: 'target-is-not-frozen',
+      freeze: { reason: 'Year-end freeze', until: '2026-12-02T00:00:00.000Z' },
+    });
+    expect(withoutPermission).not.toHaveProperty('overridable');
+
+    const [withPermission] = rollbackTargets({
+      ladder,
+      rungs: frozenProd,
+      promotions: [],
+      permitted: null,
+      emergencyAllowed: false,
+      mayOverrideFreeze: true,
+      now: at,
+    });
+    expect(withPermission).toEqual({
+      ...withoutPermission,
+      overridable: 'freeze',
+    });
+  });
+
+  it('is not overridable when the permission policy refuses the rung', () => {
+    const [prod] = rollbackTargets({
+      ladder,
+      rungs: frozenProd,
+      promotions: [],
+      permitted: new Set(['staging']),
+      emergencyAllowed: true,
+      mayOverrideFreeze: true,
+      mayRollBackInEmergency: true,
+      now: at,
+    });
+    expect(prod).toMatchObject({ allowed: false, rule: 'permission' });
+    expect(prod).not.toHaveProperty('overridable');
+    expect(prod).not.toHaveProperty('emergencyAvailable');
+  });
+
+  it('offers the emergency path only with the platform’s config and the viewer’s permission', () => {
+    const targets = (emergencyAllowed: boolean, may: boolean) =>
+      rollbackTargets({
+        ladder,
+        rungs: RUNG_RULES,
+        promotions: [],
+        permitted: null,
+        emergencyAllowed,
+        mayRollBackInEmergency: may,
+        now: at,
+      });
+    expect(targets(true, true)).toEqual([
+      expect.objectContaining({
+        targetEnvironment: 'prod',
+        allowed: true,
+        emergencyAvailable: true,
+      }),
+    ]);
+    expect(targets(false, true)[0]).not.toHaveProperty('emergencyAvailable');
+    expect(targets(true, false)[0]).not.toHaveProperty('emergencyAvailable');
+  });
+
+  it('offers no emergency for a rung whose gate needs no approval', () => {
+    const staging = rung('staging', [V2], {
+      workloads: [
+        deployment('staging', 3, 3, {
+          revision: 2,
+          history: [
+            { revision: 1, firstRevision: 1, image: null, digests: [V1] },
+            { revision: 2, firstRevision: 2, image: null, digests: [V2] },
+          ],
+        }),
+      ],
+    });
+    const targets = rollbackTargets({
+      ladder: ladderOf({ staging, prod: rung('prod', [V1]) }),
+      rungs: RUNG_RULES,
+      promotions: [],
+      permitted: null,
+      emergencyAllowed: true,
+      mayRollBackInEmergency: true,
+      now: at,
+    });
+    expect(targets).toEqual([
+      expect.objectContaining({ targetEnvironment: 'staging', allowed: true }),
+    ]);
+    expect(targets[0]).not.toHaveProperty('emergencyAvailable');
+  });
+
+  it('offers no emergency for a rollback refused by anything the viewer cannot override', () => {
+    const [prod] = rollbackTargets({
+      ladder,
+      rungs: RUNG_RULES,
+      promotions: [
+        {
+          id: 'p2',
+          kind: 'promotion',
+          entityRef: 'component:default/shop',
+          sourceEnvironment: 'staging',
+          targetEnvironment: 'prod',
+          digest: V3,
+          reason: 'r',
+          requestedBy: 'user:default/jane',
+          state: 'pr-open',
+          verdicts: [],
+          pullRequest: { url: 'https://x', number: 5, branch: 'b' },
+          approvals: [],
+          createdAt: '2026-11-30T00:00:00.000Z',
+          updatedAt: '2026-11-30T00:00:00.000Z',
+          history: [],
+          error: null,
+        },
+      ],
+      permitted: null,
+      emergencyAllowed: true,
+      mayRollBackInEmergency: true,
+      mayOverrideFreeze: true,
+      now: at,
+    });
+    expect(prod).toMatchObject({
+      allowed: false,
+      rule: 'no-promotion-in-flight',
+    });
+    expect(prod).not.toHaveProperty('emergencyAvailable');
+    expect(prod).not.toHaveProperty('overridable');
+  });
+
+  it('offers both the override and the emergency on a frozen rung that needs an approval', () => {
+    const [prod] = rollbackTargets({
+      ladder,
+      rungs: frozenProd,
+      promotions: [],
+      permitted: null,
+      emergencyAllowed: true,
+      mayOverrideFreeze: true,
+      mayRollBackInEmergency: true,
+      now: at,
+    });
+    expect(prod).toMatchObject({
+      allowed: false,
+      rule: 'target-is-not-frozen',
+      overridable: 'freeze',
+      emergencyAvailable: true,
+    });
+  });
 });

@@ -48,6 +48,7 @@ export { updateImageDigest } from './updateImageDigest';
 export type { ImageDigestEdit } from './updateImageDigest';
 export type {
   InFlightPromotion,
+  LadderOverridableRefusal,
   LadderPromotionTarget,
   LadderPromotions,
   LadderRollbackTarget,

@@ -189,4 +189,116 @@ describe('promotionTargets', () => {
       result.targets.find(t => t.targetEnvironment === 'staging')?.freeze,
     ).toBeNull();
   });
+
+  describe('a freeze the viewer may override', () => {
+    const frozen = (name: string) =>
+      RUNG_RULES.map(r =>
+        r.name === name
+          ? {
+              ...r,
+              freezes: [
+                {
+                  reason: 'Year-end freeze',
+                  from: '2026-12-01T00:00:00Z',
+                  until: '2026-12-02T00:00:00Z',
+                },
+              ],
+            }
+          : r,
+      );
+    const now = new Date('2026-12-01T12:00:00Z');
+    const prodOf = (result: ReturnType<typeof promotionTargets>) =>
+      result.targets.find(t => t.targetEnvironment === 'prod');
+
+    it('is overridable for a viewer with the override permission, and stays refused', () => {
+      const prod = prodOf(
+        promotionTargets({
+          ladder: ladderOf({}),
+          rungs: frozen('prod'),
+          promotions: [],
+          permitted: null,
+          mayOverrideFreeze: true,
+          now,
+        }),
+      );
+      expect(prod).toEqual(
+        expect.objectContaining({
+          allowed: false,
+          rule: 'target-is-not-frozen',
+          overridable: 'freeze',
+          freeze: {
+            reason: 'Year-end freeze',
+            until: '2026-12-02T00:00:00.000Z',
+          },
+        }),
+      );
+    });
+
+    it('changes nothing for a viewer without it', () => {
+      const without = promotionTargets({
+        ladder: ladderOf({}),
+        rungs: frozen('prod'),
+        promotions: [],
+        permitted: null,
+        now,
+      });
+      expect(prodOf(without)).not.toHaveProperty('overridable');
+      expect(
+        promotionTargets({
+          ladder: ladderOf({}),
+          rungs: frozen('prod'),
+          promotions: [],
+          permitted: null,
+          mayOverrideFreeze: false,
+          now,
+        }),
+      ).toEqual(without);
+    });
+
+    it('is not overridable when another rule refuses too', () => {
+      // prod already runs what staging runs: the override would not help.
+      const prod = prodOf(
+        promotionTargets({
+          ladder: ladderOf({ prod: rung('prod', [V2]) }),
+          rungs: frozen('prod'),
+          promotions: [],
+          permitted: null,
+          mayOverrideFreeze: true,
+          now,
+        }),
+      );
+      expect(prod?.allowed).toBe(false);
+      expect(prod).not.toHaveProperty('overridable');
+    });
+
+    it('is not overridable when the permission policy refuses the rung', () => {
+      const prod = prodOf(
+        promotionTargets({
+          ladder: ladderOf({}),
+          rungs: frozen('prod'),
+          promotions: [],
+          permitted: new Set(['staging']),
+          mayOverrideFreeze: true,
+          now,
+        }),
+      );
+      expect(prod).toEqual(
+        expect.objectContaining({ allowed: false, rule: 'permission' }),
+      );
+      expect(prod).not.toHaveProperty('overridable');
+    });
+
+    it('leaves an allowed target without it', () => {
+      const staging = promotionTargets({
+        ladder: ladderOf({}),
+        rungs: frozen('prod'),
+        promotions: [],
+        permitted: null,
+        mayOverrideFreeze: true,
+        now,
+      }).targets.find(t => t.targetEnvironment === 'staging');
+      expect(staging).toEqual(expect.objectContaining({ allowed: true }));
+      expect(staging).not.toHaveProperty('overridable');
+    });
+  });
 });

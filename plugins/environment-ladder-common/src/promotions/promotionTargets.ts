@@ -20,6 +20,9 @@ import type {
  */
 export const PERMISSION_RULE = 'permission';
 
+/** The rule a freeze window refuses with; the one refusal a viewer may override. */
+export const FREEZE_RULE = 'target-is-not-frozen';
+
 /**
  * Every rung a promotion can go into, whether the viewer may promote into it
  * now, and why not, decided once by the ladder's rules and the permission
@@ -33,6 +36,11 @@ export const PERMISSION_RULE = 'permission';
  * first: it is the one the viewer cannot fix by waiting. `permitted` is null
  * when the permission was not asked (then it refuses nothing).
  *
+ * A target refused only by its freeze (`target-is-not-frozen`: the same rules
+ * pass with `overrideFreeze`) is `overridable: 'freeze'` when the viewer holds
+ * the override permission (`mayOverrideFreeze`); it stays refused, with the
+ * freeze's reason, for everyone else.
+ *
  * @public
  */
 export function promotionTargets(input: {
@@ -40,6 +48,8 @@ export function promotionTargets(input: {
   rungs: PromotionRungRules[];
   promotions: Promotion[];
   permitted: ReadonlySet<string> | null;
+  /** Whether the viewer holds `environment-ladder.freeze.override`; default false. */
+  mayOverrideFreeze?: boolean;
   /** Defaults to now; the freeze windows are read at this instant. */
   now?: Date;
 }): LadderPromotions {
@@ -91,8 +101,19 @@ export function promotionTargets(input: {
       continue;
     }
     const busy = inFlight.find(p => p.targetEnvironment === rung.name);
+    const overridable =
+      refusal.rule === FREEZE_RULE &&
+      input.mayOverrideFreeze &&
+      !checkPromotionRules({
+        ladder,
+        request: { targetEnvironment: rung.name, overrideFreeze: true },
+        rungs,
+        inFlight: promotions,
+        now,
+      }).refusal;
     targets.push({
       ...target,
+      ...(overridable ? { overridable: 'freeze' as const } : {}),
       allowed: false,
       rule: refusal.rule,
       // The rule's own sentence names the promotion by its ledger id, which

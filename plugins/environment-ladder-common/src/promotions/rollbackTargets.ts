@@ -1,9 +1,9 @@
 import type { Ladder } from '../types';
 import { checkRollbackRules } from './checkRollbackRules';
 import type { PromotionGate } from './checkPromotionRules';
-import type { FreezeWindow } from './freezeWindows';
+import { findActiveFreeze, type FreezeWindow } from './freezeWindows';
 import { rungLabel } from './internal';
-import { PERMISSION_RULE } from './promotionTargets';
+import { FREEZE_RULE, PERMISSION_RULE } from './promotionTargets';
 import type { LadderRollbackTarget, Promotion } from './types';
 
 /**
@@ -12,6 +12,14 @@ import type { LadderRollbackTarget, Promotion } from './types';
  * ({@link checkRollbackRules}) and the permission policy (`permitted`: the rungs the
  * viewer may promote into, null when not asked). A rung with no previous digest is left
  * out: the tab offers no rollback there.
+ *
+ * @remarks
+ * As for promotions, a target refused only by its freeze is `overridable: 'freeze'`
+ * when the viewer holds the override permission (`mayOverrideFreeze`). A target the
+ * viewer may roll back (allowed, or overridable) into a rung whose gate needs an
+ * approval is `emergencyAvailable` when the same rules pass with `emergency` and skip
+ * the approval: the platform allows it (`emergencyAllowed`) and the viewer holds
+ * `environment-ladder.rollback.emergency` (`mayRollBackInEmergency`).
  *
  * @public
  */
@@ -26,28 +34,60 @@ export function rollbackTargets(input: {
   promotions: Promotion[];
   permitted: ReadonlySet<string> | null;
   emergencyAllowed: boolean;
+  /** Whether the viewer holds `environment-ladder.freeze.override`; default false. */
+  mayOverrideFreeze?: boolean;
+  /** Whether the viewer holds `environment-ladder.rollback.emergency`; default false. */
+  mayRollBackInEmergency?: boolean;
   now?: Date;
 }): LadderRollbackTarget[] {
+  const now = input.now ?? new Date();
   const targets: LadderRollbackTarget[] = [];
   for (const rung of input.ladder.rungs) {
     const config = input.rungs.find(candidate => candidate.name === rung.name);
     if (!config || config.preview || rung.kind === 'preview' || !rung.observed)
       continue;
-    const result = checkRollbackRules({
-      ladder: input.ladder,
-      request: { targetEnvironment: rung.name },
-      rungs: input.rungs,
-      promotions: input.promotions,
-      emergencyAllowed: input.emergencyAllowed,
-      now: input.now,
-    });
+    const check = (request: {
+      overrideFreeze?: boolean;
+      emergency?: boolean;
+    }) =>
+      checkRollbackRules({
+        ladder: input.ladder,
+        request: { targetEnvironment: rung.name, ...request },
+        rungs: input.rungs,
+        promotions: input.promotions,
+        emergencyAllowed: input.emergencyAllowed,
+        now,
+      });
+    const result = check({});
     if (!result.digest) continue;
+    const freeze = findActiveFreeze(config.freezes ?? [], now);
     const target = {
       targetEnvironment: rung.name,
       digest: result.digest,
       evidence: result.evidence ?? 'ledger',
+      ...(freeze ? { freeze } : {}),
     };
-    if (input.permitted && !input.permitted.has(rung.name)) {
+    const permitted = !input.permitted || input.permitted.has(rung.name);
+    const overridable =
+      permitted &&
+      result.refusal?.rule === FREEZE_RULE &&
+      input.mayOverrideFreeze &&
+      !check({ overrideFreeze: true }).refusal;
+    // Asked only of a rollback the viewer may take at all: the emergency skips the
+    // approval, it overrides nothing else.
+    const emergencyAvailable =
+      permitted &&
+      (!result.refusal || overridable) &&
+      config.gate.type === 'review-and-approval' &&
+      input.emergencyAllowed &&
+      input.mayRollBackInEmergency &&
+      check({ overrideFreeze: overridable || undefined, emergency: true })
+        .skipsApproval;
+    const options = {
+      ...(overridable ? { overridable: 'freeze' as const } : {}),
+      ...(emergencyAvailable ? { emergencyAvailable: true } : {}),
+    };
+    if (!permitted) {
       targets.push({
         ...target,
         allowed: false,
@@ -59,6 +99,7 @@ export function rollbackTargets(input: {
     } else if (result.refusal) {
       targets.push({
         ...target,
+        ...options,
         allowed: false,
         rule: result.refusal.rule,
         reason: /[.!?]$/.test(result.refusal.message)
@@ -66,7 +107,13 @@ export function rollbackTargets(input: {
           : `${result.refusal.message}.`,
       });
     } else {
-      targets.push({ ...target, allowed: true, rule: null, reason: null });
+      targets.push({
+        ...target,
+        ...options,
+        allowed: true,
+        rule: null,
+        reason: null,
+      });
     }
   }
   return targets;

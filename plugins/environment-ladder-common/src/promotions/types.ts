@@ -206,7 +206,20 @@ export interface LadderPromotionTarget {
   reason: string | null;
   /** The freeze in force on the rung now (it refuses unless overridden); null when none. */
   freeze: ActiveFreeze | null;
+  /**
+   * `freeze` when the only refusal is the freeze (`target-is-not-frozen`) and the viewer
+   * holds `environment-ladder.freeze.override`: a request with `overrideFreeze: true`
+   * passes. Absent otherwise (and from older backends).
+   */
+  overridable?: LadderOverridableRefusal;
 }
+
+/**
+ * A refusal the viewer may override in the request: `freeze` (with `overrideFreeze: true`).
+ *
+ * @public
+ */
+export type LadderOverridableRefusal = 'freeze';
 
 /** The promotions part of a ladder response: every target with its verdict, and what is in flight. @public */
 export interface LadderPromotions {
@@ -230,4 +243,15 @@ export interface LadderRollbackTarget {
   rule: string | null;
   /** The refusal in words; null when allowed. */
   reason: string | null;
+  /** The freeze in force on the rung now (it refuses unless overridden); absent when none. */
+  freeze?: ActiveFreeze;
+  /** As for a promotion target: `freeze` when the viewer may override the freeze, the only refusal. */
+  overridable?: LadderOverridableRefusal;
+  /**
+   * True when the rung's gate needs an approval and the viewer may skip it with
+   * `emergency: true`: the platform allows emergency rollbacks
+   * (`environmentLadder.promotions.rollback.emergency`) and the viewer holds
+   * `environment-ladder.rollback.emergency`. Absent otherwise.
+   */
+  emergencyAvailable?: boolean;
 }

@@ -260,4 +260,140 @@ describe('PromoteButton', () => {
     const dialog = within(await openDialog());
     expect(dialog.getByTestId('promotion-digest')).toHaveTextContent(D1);
   });
+
+  describe('into a frozen rung the viewer may override', () => {
+    const frozen: LadderPromotionTarget = {
+      ...allowed,
+      allowed: false,
+      rule: 'target-is-not-frozen',
+      reason:
+        'staging is frozen until 2026-12-24 00:00 UTC: Year-end freeze (someone allowed to override freezes may still promote).',
+      freeze: { reason: 'Year-end freeze', until: '2026-12-24T00:00:00.000Z' },
+      overridable: 'freeze',
+    };
+    const overridden = {
+      rule: 'target-is-not-frozen',
+      passed: true,
+      message:
+        'staging is frozen until 2026-12-24 00:00 UTC: Year-end freeze; the requester overrides the freeze',
+    };
+
+    it('stays usable, shows the freeze, and asks for the override before any request', async () => {
+      const entityRef = nextEntityRef();
+      const requestPromotion = jest.fn().mockResolvedValue({
+        ...dryRunResult,
+        promotion: {
+          ...dryRunResult.promotion,
+          verdicts: [...dryRunResult.promotion.verdicts, overridden],
+        },
+      });
+      await renderButton({
+        entityRef,
+        api: { requestPromotion },
+        verdict: frozen,
+      });
+      const button = screen.getByRole('button', { name: 'Promote to Staging' });
+      expect(button).not.toHaveAttribute('aria-disabled');
+
+      const dialog = within(await openDialog());
+      expect(dialog.getByTestId('promotion-freeze')).toHaveTextContent(
+        'Staging is frozen until 2026-12-24 00:00 UTCYear-end freeze',
+      );
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Reason/ }),
+        'Hotfix for the checkout outage',
+      );
+      const preview = dialog.getByRole('button', { name: 'Preview (dry run)' });
+      const open = dialog.getByRole('button', { name: 'Open pull request' });
+      // A reason alone is not enough: the override is required.
+      expect(preview).toBeDisabled();
+      expect(open).toBeDisabled();
+      const override = dialog.getByRole('checkbox', {
+        name: 'Override the freeze (Year-end freeze)',
+      });
+      expect(override).toBeRequired();
+      await userEvent.click(override);
+      expect(preview).toBeEnabled();
+      await userEvent.click(preview);
+
+      expect(requestPromotion).toHaveBeenCalledWith({
+        entityRef,
+        targetEnvironment: 'staging',
+        digest: D2,
+        reason: 'Hotfix for the checkout outage',
+        overrideFreeze: true,
+        dryRun: true,
+      });
+      const verdict = await dialog.findByTestId('promotion-verdict');
+      expect(verdict).toHaveTextContent(
+        "Dry run passed: the ladder's rules allow this promotion",
+      );
+      expect(
+        within(verdict).getByTestId('promotion-overrides'),
+      ).toHaveTextContent(overridden.message);
+
+      await userEvent.click(open);
+      expect(requestPromotion).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          overrideFreeze: true,
+          idempotencyKey: expect.any(String),
+        }),
+      );
+    });
+
+    it('unchecking the override disables the request again and drops the dry run', async () => {
+      const requestPromotion = jest.fn().mockResolvedValue(dryRunResult);
+      await renderButton({
+        entityRef: nextEntityRef(),
+        api: { requestPromotion },
+        verdict: frozen,
+      });
+      const dialog = within(await openDialog());
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Reason/ }),
+        'x',
+      );
+      const override = dialog.getByRole('checkbox', { name: /Override/ });
+      await userEvent.click(override);
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Preview (dry run)' }),
+      );
+      expect(await dialog.findByTestId('promotion-diff')).toBeInTheDocument();
+      await userEvent.click(override);
+      expect(dialog.queryByTestId('promotion-diff')).not.toBeInTheDocument();
+      expect(
+        dialog.getByRole('button', { name: 'Open pull request' }),
+      ).toBeDisabled();
+    });
+
+    it('stays refused, with the freeze as the reason, for a viewer who may not override', async () => {
+      const { overridable: _overridable, ...notOverridable } = frozen;
+      await renderButton({
+        entityRef: nextEntityRef(),
+        verdict: notOverridable,
+      });
+      const button = screen.getByRole('button', { name: 'Promote to Staging' });
+      expect(button).toHaveAttribute('aria-disabled', 'true');
+      expect(button).toHaveAccessibleDescription(frozen.reason!);
+      await userEvent.click(button);
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+  });
+
+  it('asks for no override where nothing is frozen', async () => {
+    const requestPromotion = jest.fn().mockResolvedValue(dryRunResult);
+    await renderButton({
+      entityRef: nextEntityRef(),
+      api: { requestPromotion },
+    });
+    const dialog = within(await openDialog());
+    expect(dialog.queryByRole('checkbox')).not.toBeInTheDocument();
+    await userEvent.type(dialog.getByRole('textbox', { name: /Reason/ }), 'x');
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Preview (dry run)' }),
+    );
+    expect(requestPromotion.mock.calls[0][0]).not.toHaveProperty(
+      'overrideFreeze',
+    );
+  });
 });

@@ -1,31 +1,20 @@
 import type {
   LadderPromotionTarget,
   LadderRung,
+  PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
-import { makeStyles } from '@material-ui/core/styles';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import { useState } from 'react';
-import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
 import { PromoteDialog } from './PromoteDialog';
-
-const useStyles = makeStyles(theme => ({
-  button: { textTransform: 'none', lineHeight: 1.3 },
-  // Looks disabled yet stays focusable, so that keyboard users reach the reason too.
-  unavailable: {
-    color: theme.palette.text.secondary,
-    borderColor: theme.palette.divider,
-    cursor: 'not-allowed',
-    '&:hover': { background: 'transparent' },
-  },
-}));
+import { RefusableButton } from './RefusableButton';
+import { usableRefusal } from './usableRefusal';
 
 /**
  * "Promote to <rung>", on the connector between the two rungs it moves a
  * release between. The backend decided whether the viewer may (rules and
  * permission alike): when not, the button stays focusable, says it is
- * unavailable, and gives the reason on hover and focus.
+ * unavailable, and gives the reason on hover and focus. A freeze the viewer may
+ * override leaves it usable: the dialog asks for the override.
  */
 export function PromoteButton(props: {
   /** The entity, e.g. `component:default/checkout`. */
@@ -42,44 +31,21 @@ export function PromoteButton(props: {
   compact?: boolean;
 }) {
   const { entityRef, source, target, verdict, onRequested, compact } = props;
-  const classes = useStyles();
   const [open, setOpen] = useState(false);
-  const label = `Promote to ${target.title}`;
-  const refusal = verdict.allowed ? null : verdict.reason ?? 'Not allowed';
-
-  const button = (
-    <Button
-      variant="outlined"
-      color="primary"
-      size="small"
-      className={`${classes.button} ${refusal ? classes.unavailable : ''}`}
-      aria-disabled={refusal ? 'true' : undefined}
-      aria-describedby={refusal ? `promote-${target.name}-reason` : undefined}
-      onClick={() => {
-        if (!refusal) setOpen(true);
-      }}
-      endIcon={compact ? undefined : <ArrowForwardIcon />}
-      data-testid={`promote-${source.name}`}
-      data-allowed={refusal ? 'false' : 'true'}
-    >
-      {label}
-    </Button>
-  );
+  const refusal = usableRefusal(verdict);
 
   return (
     <>
-      {refusal ? (
-        <Tooltip title={refusal}>
-          <span data-testid={`promote-${source.name}-disabled`}>
-            {button}
-            <span id={`promote-${target.name}-reason`} hidden>
-              {refusal}
-            </span>
-          </span>
-        </Tooltip>
-      ) : (
-        button
-      )}
+      <RefusableButton
+        variant="outlined"
+        refusal={refusal}
+        reasonId={`promote-${target.name}-reason`}
+        testId={`promote-${source.name}`}
+        onClick={() => setOpen(true)}
+        endIcon={compact ? undefined : <ArrowForwardIcon />}
+      >
+        Promote to {target.title}
+      </RefusableButton>
       {/* An open dialog stays while the ladder refreshes: the request it just
           made puts a promotion in flight, which refuses the next one. */}
       {(open || !refusal) && (
@@ -90,6 +56,9 @@ export function PromoteButton(props: {
           source={source}
           target={target}
           digest={verdict.digest}
+          freezeToOverride={
+            verdict.overridable === 'freeze' ? verdict.freeze : null
+          }
           onRequested={onRequested}
         />
       )}

@@ -7,23 +7,30 @@ import {
   StatusOK,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import type { LadderRung } from '@environment-ladder/plugin-environment-ladder-common';
+import {
+  describeFreezeEnd,
+  type ActiveFreeze,
+  type LadderRung,
+  type PromotionResponse,
+} from '@environment-ladder/plugin-environment-ladder-common';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import FormHelperText from '@material-ui/core/FormHelperText';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { useState } from 'react';
-import type { PromotionResponse } from '@environment-ladder/plugin-environment-ladder-common';
 import { ladderApiRef } from '../../api';
 import { PromotionStateChip } from '../PromotionHistory/PromotionStateChip';
 import { describeRequestError } from './describeRequestError';
@@ -183,7 +190,33 @@ function DryRunResult(props: { result: PromotionResponse }) {
   );
 }
 
-function RequestResult(props: { result: PromotionResponse }) {
+/** The rules the request overrode (a freeze) or took the emergency path of, in the backend's words. */
+function OverrideVerdicts(props: {
+  result: PromotionResponse;
+  overrideFreeze: boolean;
+  emergency: boolean;
+}) {
+  const shown = props.result.promotion.verdicts.filter(
+    verdict =>
+      verdict.passed &&
+      ((props.overrideFreeze && verdict.rule === 'target-is-not-frozen') ||
+        (props.emergency && verdict.rule === 'rollback-gate')),
+  );
+  if (shown.length === 0) return null;
+  return (
+    <ul aria-label="Overrides" data-testid="promotion-overrides">
+      {shown.map(verdict => (
+        <li key={verdict.rule}>{verdict.message}</li>
+      ))}
+    </ul>
+  );
+}
+
+function RequestResult(props: {
+  result: PromotionResponse;
+  overrideFreeze: boolean;
+  emergency: boolean;
+}) {
   const { promotion, created, warnings } = props.result;
   const what = promotion.kind === 'rollback' ? 'Rollback' : 'Promotion';
   return (
@@ -212,6 +245,7 @@ function RequestResult(props: { result: PromotionResponse }) {
             "The pull request opens once the rung's gate is met (for example an approval)."}
         </Typography>
       )}
+      <OverrideVerdicts {...props} />
       <Warnings warnings={warnings} />
     </Box>
   );
@@ -232,10 +266,18 @@ export function PromoteDialog(props: {
    * target as `source` too). The request says so and the rollback rules apply.
    */
   kind?: 'promotion' | 'rollback';
+  /**
+   * The freeze in force on the target when the backend says the viewer may override
+   * it (the one refusal); the dialog then asks for the override before any request.
+   */
+  freezeToOverride?: ActiveFreeze | null;
+  /** A rollback only: the backend says the viewer may skip the rung's approval. */
+  emergencyAvailable?: boolean;
 }) {
   const { open, onClose, entityRef, source, target, onRequested } = props;
   const rollback = props.kind === 'rollback';
   const what = rollback ? 'rollback' : 'promotion';
+  const classes = useStyles();
   const scaffolderLink = useScaffolderTemplateLink();
   const ladderApi = useApi(ladderApiRef);
   const [reason, setReason] = useState('');
@@ -244,6 +286,10 @@ export function PromoteDialog(props: {
   const [preview, setPreview] = useState<PromotionResponse | undefined>();
   const [requested, setRequested] = useState<PromotionResponse | undefined>();
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+  const [overrideFreeze, setOverrideFreeze] = useState(false);
+  const [emergency, setEmergency] = useState(false);
+  const freeze = props.freezeToOverride ?? null;
+  const emergencyAvailable = rollback && props.emergencyAvailable === true;
   const digest = props.digest ?? source.digest ?? undefined;
   const { name } = parseEntityRef(entityRef);
 
@@ -253,7 +299,16 @@ export function PromoteDialog(props: {
     setPreview(undefined);
     setRequested(undefined);
     setIdempotencyKey(newIdempotencyKey());
+    setOverrideFreeze(false);
+    setEmergency(false);
   };
+  // A dry run shows one request; another choice asks for another one.
+  const choose = (set: (value: boolean) => void) => (value: boolean) => {
+    set(value);
+    setPreview(undefined);
+  };
+  const overriding = freeze !== null && overrideFreeze;
+  const skippingApproval = emergencyAvailable && emergency;
 
   const send = async (dryRun: boolean) => {
     setBusy(dryRun ? 'preview' : 'request');
@@ -265,6 +320,8 @@ export function PromoteDialog(props: {
         ...(digest && { digest }),
         ...(rollback && { kind: 'rollback' as const }),
         reason: reason.trim(),
+        ...(overriding && { overrideFreeze: true }),
+        ...(skippingApproval && { emergency: true }),
         ...(dryRun ? { dryRun: true } : { idempotencyKey }),
       });
       if (dryRun) {
@@ -280,7 +337,9 @@ export function PromoteDialog(props: {
     }
   };
 
-  const reasonMissing = reason.trim() === '';
+  // Without the override checked the backend would refuse the freeze: nothing to ask.
+  const incomplete =
+    reason.trim() === '' || (freeze !== null && !overrideFreeze);
   const done = requested !== undefined;
   return (
     <Dialog
@@ -316,6 +375,11 @@ export function PromoteDialog(props: {
                 recorded.
               </>
             )}
+            <OverrideVerdicts
+              result={preview}
+              overrideFreeze={overriding}
+              emergency={skippingApproval}
+            />
           </Verdict>
         )}
         <Typography variant="body2" gutterBottom>
@@ -359,6 +423,55 @@ export function PromoteDialog(props: {
             </Typography>
           )}
         </Box>
+        {freeze && (
+          <Box
+            className={classes.banner}
+            role="note"
+            aria-label="Freeze"
+            data-testid="promotion-freeze"
+          >
+            <Typography variant="subtitle2" component="div">
+              {target.title} is frozen until {describeFreezeEnd(freeze.until)}
+            </Typography>
+            <Typography variant="body2">{freeze.reason}</Typography>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={overrideFreeze}
+                  onChange={event =>
+                    choose(setOverrideFreeze)(event.target.checked)
+                  }
+                  disabled={done}
+                  required
+                  color="primary"
+                />
+              }
+              label={`Override the freeze (${freeze.reason})`}
+            />
+            <FormHelperText>
+              Required: you may override it, and the pull request says you did.
+            </FormHelperText>
+          </Box>
+        )}
+        {emergencyAvailable && (
+          <Box mb={2}>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={emergency}
+                  onChange={event => choose(setEmergency)(event.target.checked)}
+                  disabled={done}
+                  color="primary"
+                />
+              }
+              label="Emergency: skip the approval"
+            />
+            <FormHelperText>
+              The pull request opens at once, without {target.title}'s manual
+              approval; it is still reviewed.
+            </FormHelperText>
+          </Box>
+        )}
         <TextField
           id={`promote-${source.name}-reason`}
           label="Reason"
@@ -374,7 +487,11 @@ export function PromoteDialog(props: {
           inputProps={{ 'data-testid': 'promotion-reason' }}
         />
         {requested ? (
-          <RequestResult result={requested} />
+          <RequestResult
+            result={requested}
+            overrideFreeze={overriding}
+            emergency={skippingApproval}
+          />
         ) : (
           preview && <DryRunResult result={preview} />
         )}
@@ -397,7 +514,7 @@ export function PromoteDialog(props: {
         <Button
           onClick={() => send(true)}
           data-testid="promotion-dry-run"
-          disabled={reasonMissing || busy !== undefined || done}
+          disabled={incomplete || busy !== undefined || done}
           startIcon={
             busy === 'preview' ? <CircularProgress size={16} /> : undefined
           }
@@ -408,7 +525,7 @@ export function PromoteDialog(props: {
           onClick={() => send(false)}
           color="primary"
           variant="contained"
-          disabled={reasonMissing || busy !== undefined || done}
+          disabled={incomplete || busy !== undefined || done}
           startIcon={
             busy === 'request' ? <CircularProgress size={16} /> : undefined
           }

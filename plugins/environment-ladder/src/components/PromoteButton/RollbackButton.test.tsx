@@ -127,4 +127,148 @@ describe('RollbackButton', () => {
       screen.getByText('A promotion to Staging is already in flight.'),
     ).toBeInTheDocument();
   });
+
+  describe('the emergency path', () => {
+    const prod = ladder.rungs.find(r => r.name === 'prod')!;
+    const prodTarget: LadderRollbackTarget = {
+      ...allowed,
+      targetEnvironment: 'prod',
+    };
+    const skipped = {
+      rule: 'rollback-gate',
+      passed: true,
+      message:
+        'Emergency rollback: the manual approval of Prod is skipped (the platform allows it and the requester may); the pull request opens at once and is still reviewed',
+    };
+
+    async function openRollback(
+      verdict: LadderRollbackTarget,
+      requestPromotion: jest.Mock,
+    ) {
+      await renderInTestApp(
+        <TestApiProvider apis={[[ladderApiRef, { requestPromotion }]]}>
+          <RollbackButton
+            entityRef="component:default/checkout"
+            target={prod}
+            verdict={verdict}
+          />
+        </TestApiProvider>,
+      );
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Roll back Prod' }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Reason/ }),
+        'Checkout is down',
+      );
+      return dialog;
+    }
+
+    it('is offered when the backend says so, and the request carries it', async () => {
+      const requestPromotion = jest
+        .fn()
+        .mockResolvedValueOnce({
+          ...dryRunResult,
+          promotion: {
+            ...dryRunResult.promotion,
+            kind: 'rollback',
+            verdicts: [skipped],
+          },
+        })
+        .mockResolvedValueOnce({
+          promotion: {
+            ...promotion,
+            kind: 'rollback',
+            emergency: true,
+            verdicts: [skipped],
+          },
+          created: true,
+        });
+      const dialog = await openRollback(
+        { ...prodTarget, emergencyAvailable: true },
+        requestPromotion,
+      );
+      const emergency = dialog.getByRole('checkbox', {
+        name: 'Emergency: skip the approval',
+      });
+      // Optional: the approval is the default.
+      expect(emergency).not.toBeChecked();
+      expect(emergency).not.toBeRequired();
+      await userEvent.click(emergency);
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Preview (dry run)' }),
+      );
+      expect(requestPromotion).toHaveBeenCalledWith({
+        entityRef: 'component:default/checkout',
+        targetEnvironment: 'prod',
+        digest: D1,
+        kind: 'rollback',
+        reason: 'Checkout is down',
+        emergency: true,
+        dryRun: true,
+      });
+      expect(
+        await dialog.findByTestId('promotion-overrides'),
+      ).toHaveTextContent(skipped.message);
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Open pull request' }),
+      );
+      expect(requestPromotion).toHaveBeenLastCalledWith(
+        expect.objectContaining({ kind: 'rollback', emergency: true }),
+      );
+      expect(await dialog.findByText('Rollback requested')).toBeInTheDocument();
+      expect(dialog.getByTestId('promotion-overrides')).toHaveTextContent(
+        skipped.message,
+      );
+    });
+
+    it('sends no emergency unless chosen', async () => {
+      const requestPromotion = jest.fn().mockResolvedValue(dryRunResult);
+      const dialog = await openRollback(
+        { ...prodTarget, emergencyAvailable: true },
+        requestPromotion,
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Preview (dry run)' }),
+      );
+      expect(requestPromotion.mock.calls[0][0]).not.toHaveProperty('emergency');
+    });
+
+    it('is not offered when the backend does not say the viewer may', async () => {
+      const dialog = await openRollback(prodTarget, jest.fn());
+      expect(
+        dialog.queryByRole('checkbox', { name: /Emergency/ }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('asks for the freeze override on a frozen rung the viewer may override', async () => {
+      const requestPromotion = jest.fn().mockResolvedValue(dryRunResult);
+      const dialog = await openRollback(
+        {
+          ...prodTarget,
+          allowed: false,
+          rule: 'target-is-not-frozen',
+          reason: 'Prod is frozen until 2026-12-24 00:00 UTC: Year-end freeze.',
+          freeze: {
+            reason: 'Year-end freeze',
+            until: '2026-12-24T00:00:00.000Z',
+          },
+          overridable: 'freeze',
+        },
+        requestPromotion,
+      );
+      const preview = dialog.getByRole('button', { name: 'Preview (dry run)' });
+      expect(preview).toBeDisabled();
+      await userEvent.click(
+        dialog.getByRole('checkbox', {
+          name: 'Override the freeze (Year-end freeze)',
+        }),
+      );
+      await userEvent.click(preview);
+      expect(requestPromotion).toHaveBeenCalledWith(
+        expect.objectContaining({ kind: 'rollback', overrideFreeze: true }),
+      );
+    });
+  });
 });

@@ -3,32 +3,22 @@ import type {
   LadderRung,
   PromotionResponse,
 } from '@environment-ladder/plugin-environment-ladder-common';
-import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 import UndoIcon from '@material-ui/icons/Undo';
 import { useState } from 'react';
 import { PromoteDialog } from './PromoteDialog';
+import { RefusableButton } from './RefusableButton';
+import { usableRefusal } from './usableRefusal';
 
 const useStyles = makeStyles(theme => ({
-  button: {
-    textTransform: 'none',
-    lineHeight: 1.3,
-    marginTop: theme.spacing(0.5),
-  },
-  // Looks disabled yet stays focusable, so that keyboard users reach the reason too.
-  unavailable: {
-    color: theme.palette.text.secondary,
-    borderColor: theme.palette.divider,
-    cursor: 'not-allowed',
-    '&:hover': { background: 'transparent' },
-  },
+  button: { marginTop: theme.spacing(0.5) },
 }));
 
 /**
  * "Roll back <rung>", under a rung that has a previous digest to go back to (the
  * backend says which, and whether the viewer may now). It opens the promote dialog in
- * rollback mode: a dry run first, then the pull request.
+ * rollback mode: a dry run first, then the pull request; it offers the emergency path
+ * and a freeze override where the backend says the viewer may take them.
  */
 export function RollbackButton(props: {
   entityRef: string;
@@ -41,41 +31,21 @@ export function RollbackButton(props: {
   const { entityRef, target, verdict, onRequested } = props;
   const classes = useStyles();
   const [open, setOpen] = useState(false);
-  const refusal = verdict.allowed ? null : verdict.reason ?? 'Not allowed';
-
-  const button = (
-    <Button
-      variant="text"
-      color="primary"
-      size="small"
-      className={`${classes.button} ${refusal ? classes.unavailable : ''}`}
-      aria-disabled={refusal ? 'true' : undefined}
-      aria-describedby={refusal ? `rollback-${target.name}-reason` : undefined}
-      onClick={() => {
-        if (!refusal) setOpen(true);
-      }}
-      startIcon={<UndoIcon />}
-      data-testid={`rollback-${target.name}`}
-      data-allowed={refusal ? 'false' : 'true'}
-    >
-      Roll back {target.title}
-    </Button>
-  );
+  const refusal = usableRefusal(verdict);
 
   return (
     <>
-      {refusal ? (
-        <Tooltip title={refusal}>
-          <span data-testid={`rollback-${target.name}-disabled`}>
-            {button}
-            <span id={`rollback-${target.name}-reason`} hidden>
-              {refusal}
-            </span>
-          </span>
-        </Tooltip>
-      ) : (
-        button
-      )}
+      <RefusableButton
+        variant="text"
+        className={classes.button}
+        refusal={refusal}
+        reasonId={`rollback-${target.name}-reason`}
+        testId={`rollback-${target.name}`}
+        onClick={() => setOpen(true)}
+        startIcon={<UndoIcon />}
+      >
+        Roll back {target.title}
+      </RefusableButton>
       {/* An open dialog stays while the ladder refreshes: the request it just
           made puts a promotion in flight, which refuses the next one. */}
       {(open || !refusal) && (
@@ -86,6 +56,10 @@ export function RollbackButton(props: {
           source={target}
           target={target}
           digest={verdict.digest}
+          freezeToOverride={
+            verdict.overridable === 'freeze' ? verdict.freeze ?? null : null
+          }
+          emergencyAvailable={verdict.emergencyAvailable === true}
           onRequested={onRequested}
           kind="rollback"
         />
