@@ -102,6 +102,9 @@ it('promotes checkout to staging: the pull request merged at the stand-in rolls 
 
   const after = await rung('staging');
   expect(after.rung.digests).toEqual([C2]);
+  // The ledger may verify at 3/3 ready, a step before the sync scales the old
+  // ReplicaSet to 0: wait for the sync's last step.
+  await world.fixtures.gitops!.whenIdle();
   expect(world.fixtures.gitops!.syncs()).toEqual([
     expect.objectContaining({
       cluster: 'staging',
@@ -137,6 +140,7 @@ it('promotes the same digest to prod: the canary walks its steps, its analysis s
     step: '5/5',
     aborted: false,
   });
+  await world.fixtures.gitops!.whenIdle();
   expect(world.fixtures.gitops!.syncs()[1]).toMatchObject({
     cluster: 'prod',
     workload: 'Rollout checkout/checkout',
@@ -314,6 +318,7 @@ it("reverts prod's pin to its stable digest after the failed canary: the rollbac
       (r: { revision: number }) => r.revision === 9,
     ),
   ).toEqual([]);
+  await world.fixtures.gitops!.whenIdle();
   expect(world.fixtures.gitops!.syncs()[5]).toMatchObject({
     cluster: 'prod',
     workload: 'Rollout checkout/checkout',
@@ -359,6 +364,7 @@ it("rolls prod back once more, to C1 outside any rollback window: Argo Rollouts 
     step: '5/5',
     aborted: false,
   });
+  await world.fixtures.gitops!.whenIdle();
   expect(world.fixtures.gitops!.syncs()[6]).toMatchObject({
     cluster: 'prod',
     workload: 'Rollout checkout/checkout',
