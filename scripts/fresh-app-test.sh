@@ -40,9 +40,14 @@ PACKAGES=(
   packages/cli
 )
 
+# Each background job runs in a session of its own (setsid), so that cleanup stops
+# its whole process group: `yarn start` leaves backstage-cli and the backend's node
+# behind when only yarn is killed, and a backend left on the port fails the next run.
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 
@@ -74,7 +79,7 @@ node scripts/fresh-app/check-tarballs.js "$PACKS"
 timing "pack"
 
 # 2. The registry for the @environment-ladder scope.
-node scripts/fresh-app/registry.js "$PACKS" "$REGISTRY_PORT" &
+setsid node scripts/fresh-app/registry.js "$PACKS" "$REGISTRY_PORT" &
 pids+=($!)
 for _ in $(seq 1 50); do
   curl -sf "http://127.0.0.1:$REGISTRY_PORT/@environment-ladder/cli" >/dev/null && break
@@ -110,9 +115,9 @@ timing "tsc and app build"
 # 6. The backend against the fixture clusters, and the browser check.
 node scripts/fresh-app/app-config.js "$ROOT" "$APP" "$BACKEND_PORT" "$CLUSTER_PORT_OFFSET"
 # --no-gitops: this app has no GitHub stand-in; the demo's, if one runs, is not its to follow.
-yarn fixture-cluster --port-offset "$CLUSTER_PORT_OFFSET" --no-gitops >"$WORK/fixture-cluster.log" 2>&1 &
+setsid yarn fixture-cluster --port-offset "$CLUSTER_PORT_OFFSET" --no-gitops >"$WORK/fixture-cluster.log" 2>&1 &
 pids+=($!)
-(cd "$APP/packages/backend" && exec yarn start) >"$WORK/backend.log" 2>&1 &
+setsid bash -c 'cd "$1" && exec yarn start' bash "$APP/packages/backend" >"$WORK/backend.log" 2>&1 &
 pids+=($!)
 if ! node scripts/fresh-app/check-app.js "http://localhost:$BACKEND_PORT"; then
   echo "--- backend log (last 80 lines)"; tail -n 80 "$WORK/backend.log"

@@ -67,6 +67,38 @@ describe('RungSignatures', () => {
     ).toBeInTheDocument();
   });
 
+  it("says digests with the same verdict on one line, each one's details on hover", async () => {
+    const unavailable = (n: number) =>
+      verdict(n, {
+        status: 'unavailable',
+        signer: null,
+        format: null,
+        summary: 'could not check: registry unavailable',
+        details: [`Ghcr.io answered 429 for ${n}`],
+      });
+    await renderInTestApp(
+      <RungSignatures
+        rung={{
+          name: 'prod',
+          signatures: {
+            requirement: 'required',
+            digests: [unavailable(1), verdict(2, {}), unavailable(3)],
+          },
+        }}
+      />,
+    );
+    const line = screen.getByLabelText(
+      '1111111, 3333333: could not check: registry unavailable',
+    );
+    expect(line).toHaveAttribute('data-digests', `${digest(1)} ${digest(3)}`);
+    expect(screen.getByLabelText('2222222: signed by ci-2026')).toBeVisible();
+    expect(screen.queryByTestId(`signature-${digest(3)}`)).toBeNull();
+
+    fireEvent.mouseOver(line);
+    expect(await screen.findByText('Ghcr.io answered 429 for 1')).toBeVisible();
+    expect(screen.getByText('Ghcr.io answered 429 for 3')).toBeVisible();
+  });
+
   it("names a preview's digest by its pull request", async () => {
     await renderInTestApp(
       <RungSignatures

@@ -48,19 +48,30 @@ export function SignatureBadge(props: {
   requirement: SignatureRequirement;
   /** Shown before the verdict, e.g. the short digest or `PR #112`. */
   label?: string;
+  /** Further digests with the very same verdict, said on the same line. */
+  alike?: DigestSignature[];
 }) {
-  const { verdict, requirement, label } = props;
+  const { verdict, requirement, label, alike = [] } = props;
   let Icon = StatusPending;
   if (verdict.status === 'signed') Icon = StatusOK;
   else if (verdict.status !== 'unavailable') {
     Icon = requirement === 'required' ? StatusError : StatusWarning;
   }
   return (
-    <Tooltip title={<SignatureDetails verdict={verdict} />}>
+    <Tooltip
+      title={
+        <>
+          {[verdict, ...alike].map(each => (
+            <SignatureDetails key={each.digest} verdict={each} />
+          ))}
+        </>
+      }
+    >
       <Box
         display="flex"
         alignItems="center"
         data-testid={`signature-${verdict.digest}`}
+        data-digests={[verdict, ...alike].map(each => each.digest).join(' ')}
         data-status={verdict.status}
         aria-label={`${label ? `${label}: ` : ''}${verdict.summary}`}
       >
@@ -76,6 +87,30 @@ export function SignatureBadge(props: {
       </Box>
     </Tooltip>
   );
+}
+
+/**
+ * The verdicts in groups of the same status and words, in their order: a canary's
+ * stable and canary digests that "could not check" alike take one line of a narrow
+ * card, not two. A verdict labelled by pull request (a preview) stays on its own.
+ */
+function sameVerdicts(
+  verdicts: DigestSignature[],
+  labelOf: (digest: string) => string | undefined,
+): DigestSignature[][] {
+  const groups: DigestSignature[][] = [];
+  for (const verdict of verdicts) {
+    const group = groups.find(
+      ([first]) =>
+        first.status === verdict.status &&
+        first.summary === verdict.summary &&
+        !labelOf(first.digest)?.startsWith('PR #') &&
+        !labelOf(verdict.digest)?.startsWith('PR #'),
+    );
+    if (group) group.push(verdict);
+    else groups.push([verdict]);
+  }
+  return groups;
 }
 
 /**
@@ -106,12 +141,16 @@ export function RungSignatures(props: {
           ? ''
           : ` (${signatures.requirement} here)`}
       </Typography>
-      {signatures.digests.map(verdict => (
+      {sameVerdicts(signatures.digests, labelOf).map(([verdict, ...alike]) => (
         <SignatureBadge
           key={verdict.digest}
           verdict={verdict}
+          alike={alike}
           requirement={signatures.requirement}
-          label={labelOf(verdict.digest)}
+          label={[verdict, ...alike]
+            .map(each => labelOf(each.digest))
+            .filter(Boolean)
+            .join(', ')}
         />
       ))}
     </Box>
