@@ -107,7 +107,11 @@ async function main() {
     });
     page.setDefaultTimeout(60_000);
     await page.goto(`${base}/`);
-    await page.getByRole('button', { name: 'Enter' }).click();
+    const enter = page.getByRole('button', { name: 'Enter' });
+    await enter.click();
+    // Signed in once the sign-in page is gone: navigating before that raced the
+    // app's storing of the session, and the next page asked to sign in again.
+    await enter.waitFor({ state: 'detached' });
     await page.goto(`${base}/catalog/default/component/${SERVICE}`);
     // The entity page's tabs are links in the new frontend system.
     await page.getByText('Environments', { exact: true }).first().waitFor();
