@@ -16,6 +16,10 @@ export async function overflowingText(root: Locator): Promise<string[]> {
       // Scroll containers (the diff) scroll on purpose; visually hidden text is 1 px wide.
       const style = getComputedStyle(html);
       if (['auto', 'scroll'].includes(style.overflowX)) continue;
+      // Shortened on purpose, with an ellipsis (the whole text is in a tooltip).
+      if (style.textOverflow === 'ellipsis' && style.overflowX === 'hidden') {
+        continue;
+      }
       if (html.clientWidth <= 1 || style.position === 'absolute') continue;
       const hasText = [...html.childNodes].some(
         node => node.nodeType === Node.TEXT_NODE && node.textContent?.trim(),

@@ -99,6 +99,37 @@ describe('RungSignatures', () => {
     expect(screen.getByText('Ghcr.io answered 429 for 3')).toBeVisible();
   });
 
+  it('ends a word too long for the card with an ellipsis, and keeps the words whole', async () => {
+    const subject =
+      'acme/checkout/.github/workflows/release.yml@refs/heads/main';
+    await renderInTestApp(
+      <RungSignatures
+        rung={{
+          name: 'staging',
+          signatures: {
+            requirement: 'required',
+            digests: [
+              verdict(1, {
+                signer: { kind: 'identity', name: 'checkout-release' } as any,
+                summary: `signed by workflow ${subject} via keyless`,
+              }),
+            ],
+          },
+        }}
+      />,
+    );
+    const badge = screen.getByTestId(`signature-${digest(1)}`);
+    expect(badge).toHaveTextContent(
+      `signed by workflow ${subject} via keyless`,
+    );
+    const long = screen.getByText(subject);
+    expect(long.tagName).toBe('SPAN');
+    expect(getComputedStyle(long).textOverflow).toBe('ellipsis');
+    expect(
+      getComputedStyle(screen.getByText(/via keyless/)).textOverflow,
+    ).not.toBe('ellipsis');
+  });
+
   it("names a preview's digest by its pull request", async () => {
     await renderInTestApp(
       <RungSignatures

@@ -5,7 +5,9 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import { makeStyles } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';
+import { Fragment } from 'react';
 import Typography from '@material-ui/core/Typography';
 import {
   type DigestSignature,
@@ -13,6 +15,41 @@ import {
   type SignatureRequirement,
 } from '@environment-ladder/plugin-environment-ladder-common';
 import { tinyDigest } from '../DigestChip';
+
+const useStyles = makeStyles({
+  // A word too long for a narrow card (a workflow's path) ends in an ellipsis
+  // rather than being clipped by the card mid-letter; the tooltip has it whole.
+  longWord: {
+    display: 'inline-block',
+    maxWidth: '100%',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    verticalAlign: 'bottom',
+  },
+});
+
+/** Words longer than this get their own ellipsis (a short digest is 7, a key name ~10). */
+const LONG_WORD = 24;
+
+/** The verdict's words, a very long one shortened with an ellipsis where it does not fit. */
+function Summary(props: { text: string }) {
+  const classes = useStyles();
+  return (
+    <>
+      {props.text.split(' ').map((word, index) => (
+        <Fragment key={index}>
+          {index > 0 && ' '}
+          {word.length > LONG_WORD ? (
+            <span className={classes.longWord}>{word}</span>
+          ) : (
+            word
+          )}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /** The details the server gave, as the tooltip shows them. */
 function SignatureDetails(props: { verdict: DigestSignature }) {
@@ -76,13 +113,14 @@ export function SignatureBadge(props: {
         aria-label={`${label ? `${label}: ` : ''}${verdict.summary}`}
       >
         <Icon />
-        <Typography variant="body2" component="span">
+        {/* minWidth 0: a flex item may then be narrower than its longest word, which its ellipsis shortens. */}
+        <Typography variant="body2" component="span" style={{ minWidth: 0 }}>
           {label && (
             <Typography variant="body2" component="code">
               {label}{' '}
             </Typography>
           )}
-          {verdict.summary}
+          <Summary text={verdict.summary} />
         </Typography>
       </Box>
     </Tooltip>
