@@ -948,6 +948,14 @@ function planCanary(
     'rollout.argoproj.io/revision',
   );
   const workload = refOf(rollout);
+  /** The plan as it ends: the steps so far and how the rollout came out. */
+  const planned = (outcome: RolloutOutcome): RolloutPlan => ({
+    workload,
+    revision,
+    podTemplateHash: hash,
+    outcome,
+    steps: world.steps,
+  });
   const trafficRouted = canary.trafficRouting !== undefined;
   const rsNow = (name: string) =>
     structuredClone(world.get('ReplicaSet', name)!) as Any;
@@ -1159,13 +1167,7 @@ function planCanary(
     status().stableRS = hash;
     status().canary = {};
     writeRollout('Healthy', '');
-    return {
-      workload,
-      revision,
-      podTemplateHash: hash,
-      outcome: 'complete',
-      steps: world.steps,
-    };
+    return planned('complete');
   }
   if (hash === stableHash) {
     // Back to the stable ReplicaSet: Argo Rollouts skips the steps.
@@ -1180,13 +1182,7 @@ function planCanary(
       repository,
     );
     writeRollout('Healthy', '');
-    return {
-      workload,
-      revision,
-      podTemplateHash: hash,
-      outcome: 'complete',
-      steps: world.steps,
-    };
+    return planned('complete');
   }
   s0.currentStepIndex = 0;
   setWeights(0);
@@ -1250,13 +1246,7 @@ function planCanary(
       at,
     );
     world.put(ro);
-    return {
-      workload,
-      revision,
-      podTemplateHash: hash,
-      outcome: 'aborted' as const,
-      steps: world.steps,
-    };
+    return planned('aborted');
   };
 
   let weight = 0;
@@ -1385,13 +1375,7 @@ function planCanary(
     };
   }
   writeRollout('Healthy', '');
-  return {
-    workload,
-    revision,
-    podTemplateHash: hash,
-    outcome: 'complete',
-    steps: world.steps,
-  };
+  return planned('complete');
 }
 
 /**
